@@ -11,15 +11,13 @@ import java.time.format.DateTimeParseException;
  */
 public final class Ages {
 
-    static final String UNKNOWN = "<unknown>";
-
     private Ages() {
     }
 
     /** The elapsed time since {@code timestamp} (RFC 3339), or "&lt;unknown&gt;" when there is none. */
     public static String age(String timestamp, Instant now) {
         Instant then = parse(timestamp);
-        return then == null ? UNKNOWN : humanDuration(Duration.between(then, now));
+        return then == null ? CommonColumns.UNKNOWN : humanDuration(Duration.between(then, now));
     }
 
     /**

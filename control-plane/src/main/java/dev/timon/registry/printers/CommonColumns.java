@@ -13,6 +13,7 @@ import java.util.Map;
 final class CommonColumns {
 
     static final String NONE = "<none>";
+    static final String UNKNOWN = "<unknown>";
 
     private CommonColumns() {
     }
@@ -50,6 +51,15 @@ final class CommonColumns {
 
     static long size(Map<?, ?> m) {
         return m == null ? 0 : m.size();
+    }
+
+    /** The first three items, then " + N more..." for the rest, as upstream abbreviates address lists. */
+    static String abbreviated(List<String> items) {
+        int shown = 3;
+        if (items.size() <= shown) {
+            return String.join(",", items);
+        }
+        return String.join(",", items.subList(0, shown)) + " + " + (items.size() - shown) + " more...";
     }
 
     static <E> List<E> list(List<E> l) {
