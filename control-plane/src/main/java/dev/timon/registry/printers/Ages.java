@@ -25,7 +25,10 @@ public final class Ages {
      * further in the future is "&lt;invalid&gt;".
      */
     public static String humanDuration(Duration d) {
-        long seconds = d.toMillis() / 1000; // truncates toward zero, as Go's int(d.Seconds()) does
+        long seconds = d.getSeconds();
+        if (seconds < 0 && d.getNano() > 0) {
+            seconds++; // Go's int(d.Seconds()) truncates toward zero; Duration floors
+        }
         if (seconds < -1) {
             return "<invalid>";
         }
