@@ -1,0 +1,649 @@
+package dev.timon.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.timon.apimachinery.ApiException;
+import dev.timon.apimachinery.FieldErrors;
+import dev.timon.apimachinery.Json;
+import dev.timon.apimachinery.Names;
+import dev.timon.storage.CachedObject;
+import dev.timon.storage.EtcdStore;
+import dev.timon.storage.Precondition;
+import dev.timon.storage.StoredValue;
+import dev.timon.storage.WatchCache;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The generic store behind every resource, as apiserver's registry Store: object metadata, optimistic
+ * concurrency, the status split, generation, finalizers and graceful deletion are handled here once; what is
+ * particular to a resource comes from its {@link ResourceStrategy}. Writes go to etcd; reads come from the
+ * {@link WatchCache} once it has caught up with etcd.
+ */
+public final class ResourceStore {
+
+    private static final int MAX_WRITE_ATTEMPTS = 5;
+    public static final String ORPHAN_FINALIZER = "orphan";
+    public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
+
+    private final EtcdStore etcd;
+    private final WatchCache cache;
+    private final ResourceDefinition<Namespace> namespaces;
+
+    public ResourceStore(EtcdStore etcd, WatchCache cache, ResourceDefinition<Namespace> namespaces) {
+        this.etcd = etcd;
+        this.cache = cache;
+        this.namespaces = namespaces;
+    }
+
+    /** Which part of an object an update may change: all but status, only status, or a namespace's finalizers. */
+    public enum Scope {
+        MAIN, STATUS, FINALIZE
+    }
+
+    // ---- reads ----
+
+    /** A consistent read of one object straight from etcd. */
+    public CompletableFuture<HasMetadata> get(ResourceDefinition<?> def, String namespace, String name) {
+        String key = def.key(namespace, name);
+        return etcd.get(key).thenApply(v -> decode(def, v.orElseThrow(() -> notFound(def, name))));
+    }
+
+    public CompletableFuture<ListResult> list(ResourceDefinition<?> def, ListRequest request) {
+        request.fields().checkSupported(supportedFields(def));
+        Predicate<CachedObject> filter = matcher(def, request);
+        ContinueToken token = request.continueToken() == null || request.continueToken().isEmpty()
+                ? null : ContinueToken.decode(request.continueToken());
+        CompletableFuture<Long> fresh = freshness(request.resourceVersion());
+        return fresh.thenCompose(atLeast -> {
+            WatchCache.Page page = cache.list(def, request.namespace(), token == null ? null : token.lastKey(),
+                    request.limit(), filter);
+            if (token == null || page.revision() == token.revision()) {
+                long revision = token == null ? page.revision() : token.revision();
+                return CompletableFuture.completedFuture(result(page.items(), revision, page.more(), request.limit()));
+            }
+            return listFromEtcdSnapshot(def, request, token, filter);
+        });
+    }
+
+    /** Later pages of a list whose first page the cache has moved past: read etcd at the first page's revision. */
+    private CompletableFuture<ListResult> listFromEtcdSnapshot(ResourceDefinition<?> def, ListRequest request,
+                                                               ContinueToken token, Predicate<CachedObject> filter) {
+        String prefix = def.keyPrefix(request.namespace());
+        return etcd.list(prefix, token.lastKey() + "\0", token.revision(), 0).handle((page, error) -> {
+            if (error != null) {
+                throw ApiException.gone("The provided continue parameter is too old to display a consistent list result. "
+                        + "You can start a new list without the continue parameter.");
+            }
+            List<CachedObject> items = new ArrayList<>();
+            boolean more = false;
+            for (StoredValue v : page.items()) {
+                CachedObject o = CachedObject.decode(v.key(), v.value(), v.modRevision(), def.type());
+                if (filter.test(o)) {
+                    if (request.limit() > 0 && items.size() == request.limit()) {
+                        more = true;
+                        break;
+                    }
+                    items.add(o);
+                }
+            }
+            return result(items, token.revision(), more, request.limit());
+        });
+    }
+
+    private static ListResult result(List<CachedObject> items, long revision, boolean more, int limit) {
+        String next = more && limit > 0 && !items.isEmpty()
+                ? new ContinueToken(revision, items.get(items.size() - 1).key()).encode() : "";
+        return new ListResult(items, revision, next);
+    }
+
+    /** Waits until the cache is as new as the request needs; returns that revision. */
+    public CompletableFuture<Long> freshness(String resourceVersion) {
+        if (resourceVersion == null || resourceVersion.isEmpty()) {
+            return cache.waitUntilFresh().exceptionally(e -> {
+                throw timeout(e);
+            });
+        }
+        long rv = parseResourceVersion(resourceVersion);
+        if (rv == 0) {
+            return CompletableFuture.completedFuture(cache.revision());
+        }
+        return cache.waitFor(rv).handle((v, e) -> {
+            if (e != null) {
+                throw timeout(e);
+            }
+            return rv;
+        });
+    }
+
+    private static ApiException timeout(Throwable e) {
+        return new ApiException(504, "Timeout", "Too large resource version", ApiException.Target.NONE, List.of());
+    }
+
+    public static long parseResourceVersion(String resourceVersion) {
+        try {
+            long rv = Long.parseLong(resourceVersion);
+            if (rv < 0) {
+                throw new NumberFormatException();
+            }
+            return rv;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid resource version: " + resourceVersion);
+        }
+    }
+
+    /** The predicate a list or watch applies: namespace is in the key; labels and fields are checked here. */
+    public Predicate<CachedObject> matcher(ResourceDefinition<?> def, ListRequest request) {
+        if (request.labels().isEverything() && request.fields().isEverything()) {
+            return o -> true;
+        }
+        return o -> request.labels().matches(o.labels())
+                && (request.fields().isEverything() || request.fields().matches(fields(def, o.object())));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <T extends HasMetadata> Map<String, String> fields(ResourceDefinition<T> def, HasMetadata object) {
+        Map<String, String> fields = new LinkedHashMap<>(def.strategy().selectableFields((T) object));
+        fields.put("metadata.name", object.getMetadata().getName());
+        if (def.namespaced()) {
+            fields.put("metadata.namespace", Objects.toString(object.getMetadata().getNamespace(), ""));
+        }
+        return fields;
+    }
+
+    private static Set<String> supportedFields(ResourceDefinition<?> def) {
+        Set<String> names = new HashSet<>(def.strategy().selectableFieldNames());
+        names.add("metadata.name");
+        names.add("metadata.namespace");
+        return names;
+    }
+
+    // ---- create ----
+
+    public <T extends HasMetadata> CompletableFuture<HasMetadata> create(ResourceDefinition<T> def, String namespace,
+                                                                         ObjectNode body, boolean dryRun) {
+        T object = decodeForWrite(def, namespace, body, null);
+        ObjectMeta meta = object.getMetadata();
+        if ((meta.getName() == null || meta.getName().isEmpty())) {
+            if (meta.getGenerateName() == null || meta.getGenerateName().isEmpty()) {
+                throw ApiException.invalid(def.group(), def.kind(), "",
+                        new FieldErrors().required("metadata.name").causes());
+            }
+            meta.setName(Names.generate(meta.getGenerateName()));
+        }
+        meta.setUid(UUID.randomUUID().toString());
+        meta.setCreationTimestamp(now());
+        meta.setResourceVersion(null);
+        meta.setDeletionTimestamp(null);
+        meta.setDeletionGracePeriodSeconds(null);
+        meta.setGeneration(def.strategy().tracksGeneration() ? 1L : null);
+        def.strategy().prepareForCreate(object);
+        def.strategy().applyDefaults(object);
+        return requireNamespace(def, meta.getNamespace())
+                .thenCompose(ok -> createWithAllocation(def, object, dryRun, 1));
+    }
+
+    private <T extends HasMetadata> CompletableFuture<HasMetadata> createWithAllocation(ResourceDefinition<T> def, T template,
+                                                                                        boolean dryRun, int attempt) {
+        T object = Json.copy(template);
+        def.strategy().allocate(object, null, reservationLookup(def));
+        validate(def, object, null);
+        if (dryRun) {
+            return CompletableFuture.completedFuture(object);
+        }
+        String key = def.key(object.getMetadata().getNamespace(), object.getMetadata().getName());
+        Map<String, String> reservations = def.strategy().reservations(object);
+        List<Precondition> conditions = new ArrayList<>();
+        conditions.add(Precondition.absent(key));
+        reservations.keySet().forEach(k -> conditions.add(Precondition.absent(k)));
+        Map<String, byte[]> puts = new LinkedHashMap<>();
+        puts.put(key, encode(object));
+        reservations.forEach((k, v) -> puts.put(k, reservationValue(key, v)));
+        return etcd.commit(conditions, puts, List.of()).thenCompose(rev -> {
+            if (rev.isPresent()) {
+                object.getMetadata().setResourceVersion(Long.toString(rev.getAsLong()));
+                return CompletableFuture.completedFuture(object);
+            }
+            return etcd.get(key).thenCompose(existing -> {
+                if (existing.isPresent() || attempt >= MAX_WRITE_ATTEMPTS || reservations.isEmpty()) {
+                    throw ApiException.alreadyExists(def.group(), def.plural(), object.getMetadata().getName());
+                }
+                return createWithAllocation(def, template, dryRun, attempt + 1);
+            });
+        });
+    }
+
+    // ---- update and patch ----
+
+    /** PUT: replaces the object with {@code body}, which must carry the current resourceVersion if any. */
+    public <T extends HasMetadata> CompletableFuture<HasMetadata> update(ResourceDefinition<T> def, String namespace,
+                                                                         String name, ObjectNode body, Scope scope,
+                                                                         boolean dryRun) {
+        String requiredVersion = body.path("metadata").path("resourceVersion").asText("");
+        return mutate(def, namespace, name, scope, dryRun, requiredVersion.isEmpty(), current -> body, true);
+    }
+
+    /**
+     * PATCH: applies {@code patch} to the current object's JSON. Retries on a concurrent write unless the
+     * patch itself names a resourceVersion (then a stale one is a conflict).
+     */
+    public <T extends HasMetadata> CompletableFuture<HasMetadata> patch(ResourceDefinition<T> def, String namespace,
+                                                                        String name, Function<ObjectNode, ObjectNode> patch,
+                                                                        Scope scope, boolean dryRun) {
+        return mutate(def, namespace, name, scope, dryRun, true, patch, false);
+    }
+
+    /**
+     * Reads the object, computes its new JSON from the current one, and writes it if the object did not
+     * change in between (retrying from a fresh read when {@code retryOnConflict}).
+     */
+    public <T extends HasMetadata> CompletableFuture<HasMetadata> mutate(ResourceDefinition<T> def, String namespace,
+                                                                         String name, Scope scope, boolean dryRun,
+                                                                         boolean retryOnConflict,
+                                                                         Function<ObjectNode, ObjectNode> change,
+                                                                         boolean createIfMissing) {
+        String key = def.key(namespace, name);
+        return etcd.get(key).thenCompose(stored -> {
+            if (stored.isEmpty()) {
+                if (createIfMissing && def.strategy().allowCreateOnUpdate() && scope == Scope.MAIN) {
+                    ObjectNode body = change.apply(null);
+                    return create(def, namespace, body, dryRun);
+                }
+                throw notFound(def, name);
+            }
+            T old = def.type().cast(decode(def, stored.get()));
+            ObjectNode current = Json.tree(old);
+            ObjectNode proposed = change.apply(current.deepCopy());
+            T updated = prepareUpdate(def, namespace, name, old, proposed, scope);
+            if (Json.tree(updated).equals(current)) {
+                return CompletableFuture.completedFuture((HasMetadata) old);
+            }
+            if (dryRun) {
+                return CompletableFuture.completedFuture((HasMetadata) updated);
+            }
+            if (updated.getMetadata().getDeletionTimestamp() != null && !holdsDeletion(def, updated)) {
+                return remove(def, stored.get(), old).thenApply(rev -> (HasMetadata) updated);
+            }
+            return write(def, stored.get(), old, updated).thenCompose(rev -> {
+                if (rev.isPresent()) {
+                    updated.getMetadata().setResourceVersion(Long.toString(rev.getAsLong()));
+                    return CompletableFuture.completedFuture((HasMetadata) updated);
+                }
+                if (!retryOnConflict) {
+                    throw ApiException.conflict(def.group(), def.plural(), name,
+                            "the object has been modified; please apply your changes to the latest version and try again");
+                }
+                return mutate(def, namespace, name, scope, dryRun, true, change, createIfMissing);
+            });
+        });
+    }
+
+    private <T extends HasMetadata> T prepareUpdate(ResourceDefinition<T> def, String namespace, String name, T old,
+                                                    ObjectNode proposed, Scope scope) {
+        String requestedVersion = proposed.path("metadata").path("resourceVersion").asText("");
+        if (!requestedVersion.isEmpty() && !requestedVersion.equals(old.getMetadata().getResourceVersion())) {
+            throw ApiException.conflict(def.group(), def.plural(), name,
+                    "the object has been modified; please apply your changes to the latest version and try again");
+        }
+        ObjectNode oldTree = Json.tree(old);
+        ObjectNode merged = switch (scope) {
+            case MAIN -> {
+                if (def.has(Subresource.STATUS)) {
+                    copyField(oldTree, proposed, "status");
+                }
+                yield proposed;
+            }
+            case STATUS -> {
+                ObjectNode result = oldTree.deepCopy();
+                copyField(proposed, result, "status");
+                yield result;
+            }
+            case FINALIZE -> {
+                ObjectNode result = oldTree.deepCopy();
+                result.with("spec").set("finalizers", proposed.path("spec").path("finalizers"));
+                yield result;
+            }
+        };
+        T updated = decodeForWrite(def, namespace, merged, name);
+        ObjectMeta meta = updated.getMetadata();
+        ObjectMeta oldMeta = old.getMetadata();
+        meta.setUid(oldMeta.getUid());
+        meta.setCreationTimestamp(oldMeta.getCreationTimestamp());
+        meta.setDeletionTimestamp(oldMeta.getDeletionTimestamp());
+        meta.setDeletionGracePeriodSeconds(oldMeta.getDeletionGracePeriodSeconds());
+        meta.setGeneration(oldMeta.getGeneration());
+        meta.setResourceVersion(oldMeta.getResourceVersion());
+        if (meta.getGenerateName() == null) {
+            meta.setGenerateName(oldMeta.getGenerateName());
+        }
+        def.strategy().applyDefaults(updated);
+        def.strategy().allocate(updated, old, reservationLookup(def));
+        if (def.strategy().tracksGeneration() && specChanged(Json.tree(updated), oldTree)) {
+            meta.setGeneration(Objects.requireNonNullElse(oldMeta.getGeneration(), 0L) + 1);
+        }
+        validate(def, updated, old);
+        return updated;
+    }
+
+    private static void copyField(ObjectNode from, ObjectNode to, String field) {
+        JsonNode value = from.get(field);
+        if (value == null) {
+            to.remove(field);
+        } else {
+            to.set(field, value.deepCopy());
+        }
+    }
+
+    /** Generation counts changes to anything but metadata and status. */
+    private static boolean specChanged(ObjectNode updated, ObjectNode old) {
+        ObjectNode a = updated.deepCopy();
+        ObjectNode b = old.deepCopy();
+        for (ObjectNode n : List.of(a, b)) {
+            n.remove("metadata");
+            n.remove("status");
+        }
+        return !a.equals(b);
+    }
+
+    private <T extends HasMetadata> CompletableFuture<OptionalLong> write(ResourceDefinition<T> def, StoredValue stored,
+                                                                          T old, T updated) {
+        Map<String, String> before = def.strategy().reservations(old);
+        Map<String, String> after = def.strategy().reservations(updated);
+        List<Precondition> conditions = new ArrayList<>();
+        conditions.add(new Precondition(stored.key(), stored.modRevision()));
+        Map<String, byte[]> puts = new LinkedHashMap<>();
+        puts.put(stored.key(), encode(updated));
+        after.forEach((k, v) -> {
+            if (!before.containsKey(k)) {
+                conditions.add(Precondition.absent(k));
+                puts.put(k, reservationValue(stored.key(), v));
+            }
+        });
+        List<String> deletes = before.keySet().stream().filter(k -> !after.containsKey(k)).toList();
+        return etcd.commit(conditions, puts, deletes);
+    }
+
+    // ---- delete ----
+
+    /** The outcome of a DELETE: the object, and whether it is gone or only marked for deletion. */
+    public record Deletion(HasMetadata object, boolean removed) {
+    }
+
+    public <T extends HasMetadata> CompletableFuture<Deletion> delete(ResourceDefinition<T> def, String namespace,
+                                                                      String name, DeleteRequest request) {
+        String key = def.key(namespace, name);
+        return etcd.get(key).thenCompose(stored -> {
+            if (stored.isEmpty()) {
+                throw notFound(def, name);
+            }
+            T current = def.type().cast(decode(def, stored.get()));
+            checkPreconditions(def, current, request);
+            T marked = Json.copy(current);
+            boolean changed = markForDeletion(def, marked, request);
+            if (request.dryRun()) {
+                return CompletableFuture.completedFuture(new Deletion(marked, !holdsDeletion(def, marked)));
+            }
+            if (!holdsDeletion(def, marked)) {
+                return remove(def, stored.get(), current).thenCompose(removed -> removed
+                        ? CompletableFuture.completedFuture(new Deletion(current, true))
+                        : delete(def, namespace, name, request));
+            }
+            if (!changed) {
+                return CompletableFuture.completedFuture(new Deletion(current, false));
+            }
+            return write(def, stored.get(), current, marked).thenCompose(rev -> {
+                if (rev.isEmpty()) {
+                    return delete(def, namespace, name, request);
+                }
+                marked.getMetadata().setResourceVersion(Long.toString(rev.getAsLong()));
+                return CompletableFuture.completedFuture(new Deletion(marked, false));
+            });
+        });
+    }
+
+    /**
+     * Sets deletionTimestamp and the finalizers the propagation policy asks for. Returns whether anything
+     * changed. A graceful deletion already under way can only be shortened.
+     */
+    private <T extends HasMetadata> boolean markForDeletion(ResourceDefinition<T> def, T object, DeleteRequest request) {
+        ObjectMeta meta = object.getMetadata();
+        String before = Json.string(object);
+        List<String> finalizers = meta.getFinalizers() == null ? new ArrayList<>() : new ArrayList<>(meta.getFinalizers());
+        if (meta.getDeletionTimestamp() == null) {
+            if ("Orphan".equals(request.propagationPolicy()) && !finalizers.contains(ORPHAN_FINALIZER)) {
+                finalizers.add(ORPHAN_FINALIZER);
+            } else if ("Foreground".equals(request.propagationPolicy()) && !finalizers.contains(FOREGROUND_FINALIZER)) {
+                finalizers.add(FOREGROUND_FINALIZER);
+            }
+            meta.setFinalizers(finalizers.isEmpty() ? null : finalizers);
+        }
+        OptionalLong grace = def.strategy().gracePeriod(object, request.gracePeriodSeconds());
+        boolean pending = !finalizers.isEmpty() || grace.isPresent() || def.strategy().deletionHeld(object);
+        if (pending) {
+            Long previous = meta.getDeletionGracePeriodSeconds();
+            long seconds = grace.orElse(0);
+            if (meta.getDeletionTimestamp() == null || previous == null || seconds < previous) {
+                meta.setDeletionTimestamp(Instant.now().plusSeconds(seconds).truncatedTo(ChronoUnit.SECONDS).toString());
+                meta.setDeletionGracePeriodSeconds(seconds);
+            }
+            def.strategy().prepareForDeletion(object);
+        }
+        if (grace.isEmpty() && meta.getDeletionTimestamp() != null && request.gracePeriodSeconds() != null
+                && request.gracePeriodSeconds() == 0) {
+            meta.setDeletionGracePeriodSeconds(0L);
+        }
+        return !before.equals(Json.string(object));
+    }
+
+    /** Whether the object must stay after being marked: finalizers, a held deletion, or time left to terminate. */
+    private <T extends HasMetadata> boolean holdsDeletion(ResourceDefinition<T> def, T object) {
+        ObjectMeta meta = object.getMetadata();
+        if (meta.getFinalizers() != null && !meta.getFinalizers().isEmpty()) {
+            return true;
+        }
+        if (def.strategy().deletionHeld(object)) {
+            return true;
+        }
+        return meta.getDeletionGracePeriodSeconds() != null && meta.getDeletionGracePeriodSeconds() > 0;
+    }
+
+    private static <T extends HasMetadata> void checkPreconditions(ResourceDefinition<T> def, T current, DeleteRequest request) {
+        String name = current.getMetadata().getName();
+        if (request.preconditionUid() != null && !request.preconditionUid().equals(current.getMetadata().getUid())) {
+            throw ApiException.conflict(def.group(), def.plural(), name, "Precondition failed: UID in precondition: "
+                    + request.preconditionUid() + ", UID in object meta: " + current.getMetadata().getUid());
+        }
+        if (request.preconditionResourceVersion() != null
+                && !request.preconditionResourceVersion().equals(current.getMetadata().getResourceVersion())) {
+            throw ApiException.conflict(def.group(), def.plural(), name, "Precondition failed: ResourceVersion in "
+                    + "precondition: " + request.preconditionResourceVersion() + ", ResourceVersion in object meta: "
+                    + current.getMetadata().getResourceVersion());
+        }
+    }
+
+    /** Removes the object and its reservations if it is still at the revision read; false on a race. */
+    private <T extends HasMetadata> CompletableFuture<Boolean> remove(ResourceDefinition<T> def, StoredValue stored, T object) {
+        List<String> deletes = new ArrayList<>();
+        deletes.add(stored.key());
+        deletes.addAll(def.strategy().reservations(object).keySet());
+        return etcd.commit(List.of(new Precondition(stored.key(), stored.modRevision())), Map.of(), deletes)
+                .thenApply(OptionalLong::isPresent);
+    }
+
+    // ---- shared steps ----
+
+    /** Checks the body against the endpoint (kind, namespace, name) and decodes it into the model class. */
+    private <T extends HasMetadata> T decodeForWrite(ResourceDefinition<T> def, String namespace, ObjectNode body,
+                                                     String expectedName) {
+        String apiVersion = body.path("apiVersion").asText("");
+        String kind = body.path("kind").asText("");
+        if (!kind.isEmpty() && !kind.equals(def.kind()) || !apiVersion.isEmpty() && !apiVersion.equals(def.apiVersion())) {
+            throw ApiException.badRequest("the API version in the data (" + apiVersion + ") does not match the expected "
+                    + "API version (" + def.apiVersion() + ")");
+        }
+        ObjectNode meta = body.with("metadata");
+        String bodyNamespace = meta.path("namespace").asText("");
+        if (def.namespaced()) {
+            if (!bodyNamespace.isEmpty() && namespace != null && !bodyNamespace.equals(namespace)) {
+                throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on "
+                        + "the request");
+            }
+            meta.put("namespace", namespace);
+        } else {
+            meta.remove("namespace");
+        }
+        if (expectedName != null) {
+            String bodyName = meta.path("name").asText("");
+            if (!bodyName.isEmpty() && !bodyName.equals(expectedName)) {
+                throw ApiException.badRequest("the name of the object (" + bodyName + ") does not match the name on the URL ("
+                        + expectedName + ")");
+            }
+            meta.put("name", expectedName);
+        }
+        body.put("apiVersion", def.apiVersion());
+        body.put("kind", def.kind());
+        try {
+            return Json.convert(body, def.type());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("unable to decode the " + def.kind() + ": " + rootMessage(e));
+        }
+    }
+
+    private <T extends HasMetadata> void validate(ResourceDefinition<T> def, T object, T old) {
+        FieldErrors errors = new FieldErrors();
+        ObjectMeta meta = object.getMetadata();
+        String name = Objects.toString(meta.getName(), "");
+        Names.check(def.nameRule(), name).ifPresent(e -> errors.invalid("metadata.name", name, e));
+        if (meta.getLabels() != null) {
+            meta.getLabels().forEach((k, v) -> {
+                Names.qualifiedName(k).ifPresent(e -> errors.invalid("metadata.labels", k, e));
+                Names.labelValue(v).ifPresent(e -> errors.invalid("metadata.labels", v, e));
+            });
+        }
+        if (meta.getAnnotations() != null) {
+            meta.getAnnotations().keySet().forEach(k ->
+                    Names.qualifiedName(k).ifPresent(e -> errors.invalid("metadata.annotations", k, e)));
+        }
+        def.strategy().validate(object, errors);
+        if (old != null) {
+            def.strategy().validateUpdate(object, old, errors);
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(def.group(), def.kind(), name, errors.causes());
+        }
+    }
+
+    /** Namespaced objects need a namespace that exists and is not being deleted. */
+    private CompletableFuture<Void> requireNamespace(ResourceDefinition<?> def, String namespace) {
+        if (!def.namespaced()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Optional<CachedObject> cached = cache.get(namespaces, namespaces.key(null, namespace));
+        CompletableFuture<Optional<HasMetadata>> lookup = cached.isPresent()
+                ? CompletableFuture.completedFuture(Optional.of(cached.get().object()))
+                : etcd.get(namespaces.key(null, namespace)).thenApply(v -> v.map(s -> decode(namespaces, s)));
+        return lookup.thenAccept(ns -> {
+            if (ns.isEmpty()) {
+                throw ApiException.notFound("", "namespaces", namespace);
+            }
+            if (ns.get().getMetadata().getDeletionTimestamp() != null) {
+                throw new ApiException(403, "Forbidden", def.plural() + " is forbidden: unable to create new content in "
+                        + "namespace " + namespace + " because it is being terminated",
+                        new ApiException.Target(def.group(), def.plural(), null), List.of());
+            }
+        });
+    }
+
+    private ResourceStrategy.Allocator reservationLookup(ResourceDefinition<?> def) {
+        return new ResourceStrategy.Allocator() {
+            private Set<String> taken;
+
+            @Override
+            public boolean isTaken(String reservationKey) {
+                if (taken == null) {
+                    taken = takenReservations(def);
+                }
+                return taken.contains(reservationKey);
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends HasMetadata> Set<String> takenReservations(ResourceDefinition<T> def) {
+        Set<String> taken = new HashSet<>();
+        cache.all(def).forEach(o -> taken.addAll(def.strategy().reservations((T) o.object()).keySet()));
+        return taken;
+    }
+
+    static HasMetadata decode(ResourceDefinition<?> def, StoredValue value) {
+        return CachedObject.decode(value.key(), value.value(), value.modRevision(), def.type()).object();
+    }
+
+    private static byte[] encode(HasMetadata object) {
+        ObjectNode tree = Json.tree(object);
+        ((ObjectNode) tree.path("metadata")).remove("resourceVersion");
+        return Json.bytes(tree);
+    }
+
+    private static byte[] reservationValue(String ownerKey, String what) {
+        return (what + " " + ownerKey).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static ApiException notFound(ResourceDefinition<?> def, String name) {
+        return ApiException.notFound(def.group(), def.plural(), name);
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    /** Unwraps the exception a future failed with. */
+    public static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    /** The opaque continue token: the revision of the first page and the last key served. */
+    record ContinueToken(long revision, String lastKey) {
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    Json.bytes(Map.of("rv", revision, "start", lastKey)));
+        }
+
+        static ContinueToken decode(String token) {
+            try {
+                JsonNode node = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(token));
+                return new ContinueToken(node.get("rv").asLong(), node.get("start").asText());
+            } catch (Exception e) {
+                throw ApiException.badRequest("continue key is not valid: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.timon.registry.resources;
+
+import dev.timon.registry.Registry;
+import dev.timon.registry.ResourceDefinition;
+
+import java.util.List;
+
+/** Every built-in resource the server serves, in discovery order (which `kubectl get all` follows). */
+public final class BuiltinResources {
+
+    private BuiltinResources() {
+    }
+
+    public static Registry registry() {
+        List<ResourceDefinition<?>> definitions = List.of(
+                Pods.definition(),
+                Services.definition(),
+                Namespaces.definition(),
+                ClusterResources.nodes(),
+                ClusterResources.endpoints(),
+                ClusterResources.events(),
+                ConfigResources.configMaps(),
+                ConfigResources.secrets(),
+                ConfigResources.serviceAccounts(),
+                Workloads.deployments(),
+                Workloads.replicaSets(),
+                Workloads.statefulSets(),
+                Workloads.daemonSets(),
+                BatchResources.jobs(),
+                BatchResources.cronJobs(),
+                ClusterResources.leases(),
+                ClusterResources.endpointSlices(),
+                ClusterResources.eventsV1());
+        return new Registry(definitions);
+    }
+}

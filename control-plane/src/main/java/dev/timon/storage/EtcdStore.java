@@ -1,0 +1,126 @@
+package dev.timon.storage;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The only door to etcd. Every write is one transaction guarded by preconditions on mod revisions, so
+ * optimistic concurrency and "create only if absent" come from etcd itself, and every revision it returns
+ * is the resourceVersion clients see.
+ */
+public final class EtcdStore implements AutoCloseable {
+
+    private final Client client;
+    private final KV kv;
+
+    private EtcdStore(Client client) {
+        this.client = client;
+        this.kv = client.getKVClient();
+    }
+
+    public static EtcdStore connect(String endpoints) {
+        return new EtcdStore(Client.builder().endpoints(endpoints.split(",")).build());
+    }
+
+    public CompletableFuture<Optional<StoredValue>> get(String key) {
+        return kv.get(bytes(key)).thenApply(r -> r.getKvs().stream().findFirst().map(EtcdStore::stored));
+    }
+
+    /**
+     * Reads keys under {@code prefix} from {@code startKey} (inclusive, or the prefix itself when null),
+     * at {@code revision} (0 = the newest), at most {@code limit} of them (0 = all).
+     */
+    public CompletableFuture<ListPage> list(String prefix, String startKey, long revision, int limit) {
+        ByteSequence start = bytes(startKey == null ? prefix : startKey);
+        GetOption.Builder option = GetOption.builder()
+                .withRange(bytes(prefixEnd(prefix)))
+                .withRevision(revision)
+                .withSortField(GetOption.SortTarget.KEY)
+                .withSortOrder(GetOption.SortOrder.ASCEND);
+        if (limit > 0) {
+            option.withLimit(limit);
+        }
+        return kv.get(start, option.build()).thenApply(r -> {
+            List<StoredValue> items = new ArrayList<>(r.getKvs().size());
+            r.getKvs().forEach(kv -> items.add(stored(kv)));
+            return new ListPage(items, r.getHeader().getRevision(), r.isMore());
+        });
+    }
+
+    /** The store's newest revision: what a consistent read must have seen. */
+    public CompletableFuture<Long> currentRevision() {
+        return kv.get(bytes("/timon/revision-probe"), GetOption.builder().withCountOnly(true).build())
+                .thenApply(r -> r.getHeader().getRevision());
+    }
+
+    /**
+     * Writes {@code puts} and removes {@code deletes} in one transaction when every precondition holds.
+     * Returns the revision of the write, or empty when a precondition failed and nothing was written.
+     */
+    public CompletableFuture<OptionalLong> commit(List<Precondition> preconditions, Map<String, byte[]> puts,
+                                                  List<String> deletes) {
+        Cmp[] cmps = preconditions.stream().map(p -> p.modRevision() == 0
+                ? new Cmp(bytes(p.key()), Cmp.Op.EQUAL, CmpTarget.createRevision(0))
+                : new Cmp(bytes(p.key()), Cmp.Op.EQUAL, CmpTarget.modRevision(p.modRevision()))).toArray(Cmp[]::new);
+        List<Op> ops = new ArrayList<>();
+        puts.forEach((k, v) -> ops.add(Op.put(bytes(k), ByteSequence.from(v), PutOption.DEFAULT)));
+        deletes.forEach(k -> ops.add(Op.delete(bytes(k), DeleteOption.DEFAULT)));
+        return kv.txn().If(cmps).Then(ops.toArray(Op[]::new)).commit()
+                .thenApply(r -> r.isSucceeded() ? OptionalLong.of(r.getHeader().getRevision()) : OptionalLong.empty());
+    }
+
+    /** Streams every change under {@code prefix} after {@code fromRevision}, with each key's previous value. */
+    public Watch.Watcher watchPrefix(String prefix, long fromRevision, Consumer<WatchResponse> onResponse,
+                                     Consumer<Throwable> onError) {
+        WatchOption option = WatchOption.builder()
+                .isPrefix(true)
+                .withRevision(fromRevision)
+                .withPrevKV(true)
+                .withProgressNotify(true)
+                .build();
+        return client.getWatchClient().watch(bytes(prefix), option, onResponse, onError);
+    }
+
+    public CompletableFuture<Void> compact(long revision) {
+        return kv.compact(revision).thenApply(r -> null);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    static StoredValue stored(KeyValue kv) {
+        return new StoredValue(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes(), kv.getModRevision());
+    }
+
+    static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    /** The smallest key greater than every key with this prefix (etcd's range end for a prefix scan). */
+    static String prefixEnd(String prefix) {
+        char last = prefix.charAt(prefix.length() - 1);
+        return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
+    }
+}

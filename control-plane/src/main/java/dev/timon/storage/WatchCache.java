@@ -1,0 +1,264 @@
+package dev.timon.storage;
+
+import dev.timon.registry.ResourceDefinition;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
+
+/**
+ * The API server's in-memory view of etcd: one etcd watch over the whole registry keeps a
+ * {@link ResourceCache} per resource current, serves lists and fans every change out to all API watchers,
+ * so no client ever costs an etcd watch of its own. Consistent reads wait until the cache has caught up
+ * with etcd's newest revision.
+ */
+public final class WatchCache implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WatchCache.class);
+    static final String ROOT = "/registry/";
+    private static final long FRESHNESS_TIMEOUT_MS = 3_000;
+
+    /** A page read from the cache with the revision it reflects. */
+    public record Page(List<CachedObject> items, long revision, boolean more) {
+    }
+
+    private record Waiter(long revision, CompletableFuture<Void> done) {
+    }
+
+    private final EtcdStore store;
+    private final Map<String, ResourceCache> byStoragePrefix = new HashMap<>();
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.revision, b.revision));
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "watch-cache-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile long revision;
+    private volatile Watch.Watcher etcdWatch;
+    private volatile boolean closed;
+
+    public WatchCache(EtcdStore store, Collection<ResourceDefinition<?>> definitions) {
+        this.store = store;
+        definitions.forEach(d -> byStoragePrefix.putIfAbsent(d.storagePrefix(), new ResourceCache(d)));
+    }
+
+    /** Lists the whole registry at one revision, then follows etcd from the next one. */
+    public CompletableFuture<Void> start() {
+        return store.list(ROOT, null, 0, 0).thenAccept(page -> {
+            Map<ResourceCache, List<CachedObject>> initial = new HashMap<>();
+            byStoragePrefix.values().forEach(c -> initial.put(c, new ArrayList<>()));
+            for (StoredValue v : page.items()) {
+                ResourceCache cache = cacheForKey(v.key());
+                if (cache != null) {
+                    decode(cache, v.key(), v.value(), v.modRevision()).ifPresent(o -> initial.get(cache).add(o));
+                }
+            }
+            lock.writeLock().lock();
+            try {
+                initial.forEach((cache, objects) -> cache.reset(objects, page.revision()));
+                revision = page.revision();
+            } finally {
+                lock.writeLock().unlock();
+            }
+            etcdWatch = store.watchPrefix(ROOT, page.revision() + 1, this::dispatch, this::watchFailed);
+            LOG.info("watch cache started at revision {} with {} objects", page.revision(), page.items().size());
+        });
+    }
+
+    public long revision() {
+        return revision;
+    }
+
+    public ResourceCache cache(ResourceDefinition<?> definition) {
+        return byStoragePrefix.get(definition.storagePrefix());
+    }
+
+    /** Completes once the cache reflects etcd's newest revision, with that revision. */
+    public CompletableFuture<Long> waitUntilFresh() {
+        return store.currentRevision().thenCompose(r -> waitFor(r).thenApply(v -> Math.max(r, revision)));
+    }
+
+    /** Completes once the cache has applied {@code target}; fails with a TimeoutException after 3 s. */
+    public CompletableFuture<Void> waitFor(long target) {
+        if (revision >= target) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (waiters) {
+            waiters.add(new Waiter(target, done));
+        }
+        // A write outside the registry advances etcd without an event for us: a progress notify tells us so.
+        timers.schedule(() -> {
+            if (!done.isDone() && etcdWatch != null) {
+                etcdWatch.requestProgress();
+            }
+        }, 50, TimeUnit.MILLISECONDS);
+        timers.schedule(() -> done.completeExceptionally(new TimeoutException("too large resource version: " + target
+                + ", current: " + revision)), FRESHNESS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        releaseWaiters();
+        return done;
+    }
+
+    public Page list(ResourceDefinition<?> definition, String namespace, String afterKey, int limit,
+                     Predicate<CachedObject> filter) {
+        lock.readLock().lock();
+        try {
+            boolean[] more = {false};
+            List<CachedObject> items = cache(definition).list(definition.keyPrefix(namespace), afterKey, limit, filter, more);
+            return new Page(items, revision, more[0]);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public Optional<CachedObject> get(ResourceDefinition<?> definition, String key) {
+        lock.readLock().lock();
+        try {
+            return Optional.ofNullable(cache(definition).get(key));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Every cached object of a resource, e.g. to see which reservations are taken. */
+    public List<CachedObject> all(ResourceDefinition<?> definition) {
+        lock.readLock().lock();
+        try {
+            return cache(definition).all();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Starts a watch on one resource; see {@link ResourceCache#subscribe}. Returns false when the revision
+     * is too old. The read lock keeps dispatch out while the watcher catches up.
+     */
+    public boolean watch(ResourceDefinition<?> definition, long fromRevision, CacheWatcher watcher) {
+        lock.readLock().lock();
+        try {
+            return cache(definition).subscribe(fromRevision, revision, watcher);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public void unwatch(ResourceDefinition<?> definition, CacheWatcher watcher) {
+        cache(definition).unsubscribe(watcher);
+    }
+
+    public int watcherCount(ResourceDefinition<?> definition) {
+        return cache(definition).watcherCount();
+    }
+
+    private void dispatch(WatchResponse response) {
+        long responseRevision = response.getHeader().getRevision();
+        if (!response.getEvents().isEmpty()) {
+            List<Runnable> applies = new ArrayList<>(response.getEvents().size());
+            long last = revision;
+            for (WatchEvent event : response.getEvents()) {
+                String key = event.getKeyValue().getKey().toString(StandardCharsets.UTF_8);
+                ResourceCache cache = cacheForKey(key);
+                last = Math.max(last, event.getKeyValue().getModRevision());
+                if (cache != null) {
+                    toCacheEvent(cache, key, event).ifPresent(e -> applies.add(() -> cache.apply(e)));
+                }
+            }
+            lock.writeLock().lock();
+            try {
+                applies.forEach(Runnable::run);
+                revision = Math.max(last, revision);
+            } finally {
+                lock.writeLock().unlock();
+            }
+        } else if (response.isProgressNotify() && responseRevision > revision) {
+            revision = responseRevision;
+        }
+        releaseWaiters();
+    }
+
+    private Optional<CacheEvent> toCacheEvent(ResourceCache cache, String key, WatchEvent event) {
+        KeyValue kv = event.getKeyValue();
+        long rev = kv.getModRevision();
+        KeyValue prevKv = event.getPrevKV();
+        CachedObject previous = prevKv == null || prevKv.getValue().isEmpty() ? cache.get(key)
+                : decode(cache, key, prevKv.getValue().getBytes(), prevKv.getModRevision()).orElse(null);
+        if (event.getEventType() == WatchEvent.EventType.DELETE) {
+            if (previous == null) {
+                return Optional.empty();
+            }
+            CachedObject last = CachedObject.decode(key, previous.json(), rev, cache.definition().type());
+            return Optional.of(new CacheEvent(WatchEventType.DELETED, last, previous, rev));
+        }
+        return decode(cache, key, kv.getValue().getBytes(), rev).map(o ->
+                new CacheEvent(previous == null ? WatchEventType.ADDED : WatchEventType.MODIFIED, o, previous, rev));
+    }
+
+    private Optional<CachedObject> decode(ResourceCache cache, String key, byte[] value, long rev) {
+        try {
+            return Optional.of(CachedObject.decode(key, value, rev, cache.definition().type()));
+        } catch (RuntimeException e) {
+            LOG.warn("skipping undecodable object at {}: {}", key, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void releaseWaiters() {
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        synchronized (waiters) {
+            while (!waiters.isEmpty() && (waiters.peek().revision <= revision || waiters.peek().done.isDone())) {
+                ready.add(waiters.poll().done);
+            }
+        }
+        ready.forEach(f -> f.complete(null));
+    }
+
+    /** A broken etcd watch (etcd restarted, or compacted past us) means re-listing from scratch. */
+    private void watchFailed(Throwable error) {
+        if (closed) {
+            return;
+        }
+        LOG.warn("etcd watch failed ({}); re-listing", error.toString());
+        Watch.Watcher old = etcdWatch;
+        if (old != null) {
+            old.close();
+        }
+        timers.schedule(() -> start().exceptionally(e -> {
+            watchFailed(e);
+            return null;
+        }), 1, TimeUnit.SECONDS);
+    }
+
+    private ResourceCache cacheForKey(String key) {
+        int end = key.indexOf('/', ROOT.length());
+        return end < 0 ? null : byStoragePrefix.get(key.substring(ROOT.length(), end));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (etcdWatch != null) {
+            etcdWatch.close();
+        }
+        timers.shutdownNow();
+    }
+}
