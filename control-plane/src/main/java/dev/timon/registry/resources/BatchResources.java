@@ -1,5 +1,7 @@
 package dev.timon.registry.resources;
 
+import dev.timon.registry.printers.CronJobColumns;
+import dev.timon.registry.printers.JobColumns;
 import dev.timon.apimachinery.FieldErrors;
 import dev.timon.registry.ResourceDefinition;
 import dev.timon.registry.ResourceStrategy;
@@ -30,6 +32,7 @@ public final class BatchResources {
 
     public static ResourceDefinition<Job> jobs() {
         return ResourceDefinition.of(Job.class, "batch", "v1", "Job", "jobs")
+                .columns(JobColumns.columns())
                 .inCategoryAll()
                 .subresources(Subresource.STATUS)
                 .strategy(new Workloads.TemplatedStrategy<>(Job::getSpec, j -> j.getSpec().getTemplate(),
@@ -105,6 +108,7 @@ public final class BatchResources {
     public static ResourceDefinition<CronJob> cronJobs() {
         return ResourceDefinition.of(CronJob.class, "batch", "v1", "CronJob", "cronjobs")
                 .shortNames("cj")
+                .columns(CronJobColumns.columns())
                 .inCategoryAll()
                 .subresources(Subresource.STATUS)
                 .strategy(new ResourceStrategy<>() {

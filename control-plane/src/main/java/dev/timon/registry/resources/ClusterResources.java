@@ -1,5 +1,11 @@
 package dev.timon.registry.resources;
 
+import dev.timon.registry.printers.EventsV1EventColumns;
+import dev.timon.registry.printers.EventColumns;
+import dev.timon.registry.printers.EndpointSliceColumns;
+import dev.timon.registry.printers.EndpointsColumns;
+import dev.timon.registry.printers.LeaseColumns;
+import dev.timon.registry.printers.NodeColumns;
 import dev.timon.apimachinery.Names;
 import dev.timon.registry.ResourceDefinition;
 import dev.timon.registry.ResourceStrategy;
@@ -26,6 +32,7 @@ public final class ClusterResources {
         return ResourceDefinition.of(Node.class, "", "v1", "Node", "nodes")
                 .clusterScoped()
                 .shortNames("no")
+                .columns(NodeColumns.columns())
                 .subresources(Subresource.STATUS, Subresource.PROXY)
                 .strategy(new ResourceStrategy<>() {
                     @Override
@@ -44,6 +51,7 @@ public final class ClusterResources {
 
     public static ResourceDefinition<Lease> leases() {
         return ResourceDefinition.of(Lease.class, "coordination.k8s.io", "v1", "Lease", "leases")
+                .columns(LeaseColumns.columns())
                 .strategy(new ResourceStrategy<>() {
                     @Override
                     public boolean allowCreateOnUpdate() {
@@ -56,6 +64,7 @@ public final class ClusterResources {
     public static ResourceDefinition<Endpoints> endpoints() {
         return ResourceDefinition.of(Endpoints.class, "", "v1", "Endpoints", "endpoints")
                 .shortNames("ep")
+                .columns(EndpointsColumns.columns())
                 .strategy(new ResourceStrategy<>() {
                     @Override
                     public boolean allowCreateOnUpdate() {
@@ -67,12 +76,14 @@ public final class ClusterResources {
 
     public static ResourceDefinition<EndpointSlice> endpointSlices() {
         return ResourceDefinition.of(EndpointSlice.class, "discovery.k8s.io", "v1", "EndpointSlice", "endpointslices")
+                .columns(EndpointSliceColumns.columns())
                 .build();
     }
 
     public static ResourceDefinition<Event> events() {
         return ResourceDefinition.of(Event.class, "", "v1", "Event", "events")
                 .shortNames("ev")
+                .columns(EventColumns.columns())
                 .nameRule(Names.Rule.DNS1123_SUBDOMAIN)
                 .strategy(new ResourceStrategy<>() {
                     @Override
@@ -117,6 +128,7 @@ public final class ClusterResources {
                         "Event", "events")
                 .shortNames("ev")
                 .storagePrefix("events.k8s.io")
+                .columns(EventsV1EventColumns.columns())
                 .strategy(new ResourceStrategy<>() {
                     @Override
                     public boolean allowCreateOnUpdate() {

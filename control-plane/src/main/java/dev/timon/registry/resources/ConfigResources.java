@@ -1,5 +1,8 @@
 package dev.timon.registry.resources;
 
+import dev.timon.registry.printers.ServiceAccountColumns;
+import dev.timon.registry.printers.SecretColumns;
+import dev.timon.registry.printers.ConfigMapColumns;
 import dev.timon.apimachinery.FieldErrors;
 import dev.timon.registry.ResourceDefinition;
 import dev.timon.registry.ResourceStrategy;
@@ -26,6 +29,7 @@ public final class ConfigResources {
     public static ResourceDefinition<ConfigMap> configMaps() {
         return ResourceDefinition.of(ConfigMap.class, "", "v1", "ConfigMap", "configmaps")
                 .shortNames("cm")
+                .columns(ConfigMapColumns.columns())
                 .strategy(new ResourceStrategy<>() {
                     @Override
                     public void validate(ConfigMap configMap, FieldErrors errors) {
@@ -38,6 +42,7 @@ public final class ConfigResources {
 
     public static ResourceDefinition<Secret> secrets() {
         return ResourceDefinition.of(Secret.class, "", "v1", "Secret", "secrets")
+                .columns(SecretColumns.columns())
                 .strategy(new ResourceStrategy<>() {
                     /** stringData is write-only: it is folded into data, base64-encoded, and never stored. */
                     @Override
@@ -85,6 +90,7 @@ public final class ConfigResources {
     public static ResourceDefinition<ServiceAccount> serviceAccounts() {
         return ResourceDefinition.of(ServiceAccount.class, "", "v1", "ServiceAccount", "serviceaccounts")
                 .shortNames("sa")
+                .columns(ServiceAccountColumns.columns())
                 .build();
     }
 

@@ -1,5 +1,6 @@
 package dev.timon.registry.resources;
 
+import dev.timon.registry.printers.NamespaceColumns;
 import dev.timon.apimachinery.Names;
 import dev.timon.registry.ResourceDefinition;
 import dev.timon.registry.ResourceStrategy;
@@ -25,6 +26,7 @@ public final class Namespaces {
         return ResourceDefinition.of(Namespace.class, "", "v1", "Namespace", "namespaces")
                 .clusterScoped()
                 .shortNames("ns")
+                .columns(NamespaceColumns.columns())
                 .nameRule(Names.Rule.DNS1123_LABEL)
                 .strategy(new Strategy())
                 .subresources(Subresource.STATUS, Subresource.FINALIZE)

@@ -1,5 +1,6 @@
 package dev.timon.registry.resources;
 
+import dev.timon.registry.printers.PodColumns;
 import dev.timon.apimachinery.FieldErrors;
 import dev.timon.registry.ResourceDefinition;
 import dev.timon.registry.ResourceStrategy;
@@ -27,6 +28,7 @@ public final class Pods {
     public static ResourceDefinition<Pod> definition() {
         return ResourceDefinition.of(Pod.class, "", "v1", "Pod", "pods")
                 .shortNames("po")
+                .columns(PodColumns.columns())
                 .inCategoryAll()
                 .strategy(new Strategy())
                 .subresources(Subresource.STATUS, Subresource.BINDING, Subresource.EVICTION, Subresource.LOG,

@@ -1,5 +1,6 @@
 package dev.timon.registry.resources;
 
+import dev.timon.registry.printers.ServiceColumns;
 import dev.timon.apimachinery.FieldErrors;
 import dev.timon.apimachinery.Names;
 import dev.timon.registry.ResourceDefinition;
@@ -36,6 +37,7 @@ public final class Services {
     public static ResourceDefinition<Service> definition() {
         return ResourceDefinition.of(Service.class, "", "v1", "Service", "services")
                 .shortNames("svc")
+                .columns(ServiceColumns.columns())
                 .inCategoryAll()
                 .nameRule(Names.Rule.DNS1035_LABEL)
                 .strategy(new Strategy())

@@ -1,5 +1,9 @@
 package dev.timon.registry.resources;
 
+import dev.timon.registry.printers.DaemonSetColumns;
+import dev.timon.registry.printers.StatefulSetColumns;
+import dev.timon.registry.printers.ReplicaSetColumns;
+import dev.timon.registry.printers.DeploymentColumns;
 import dev.timon.apimachinery.FieldErrors;
 import dev.timon.apimachinery.LabelSelector;
 import dev.timon.registry.ResourceDefinition;
@@ -44,6 +48,7 @@ public final class Workloads {
     public static ResourceDefinition<Deployment> deployments() {
         return ResourceDefinition.of(Deployment.class, "apps", "v1", "Deployment", "deployments")
                 .shortNames("deploy")
+                .columns(DeploymentColumns.columns())
                 .inCategoryAll()
                 .subresources(Subresource.STATUS)
                 .scale(new ScalePolicy<>(d -> d.getSpec().getReplicas(), (d, n) -> d.getSpec().setReplicas(n),
@@ -81,6 +86,7 @@ public final class Workloads {
     public static ResourceDefinition<ReplicaSet> replicaSets() {
         return ResourceDefinition.of(ReplicaSet.class, "apps", "v1", "ReplicaSet", "replicasets")
                 .shortNames("rs")
+                .columns(ReplicaSetColumns.columns())
                 .inCategoryAll()
                 .subresources(Subresource.STATUS)
                 .scale(new ScalePolicy<>(r -> r.getSpec().getReplicas(), (r, n) -> r.getSpec().setReplicas(n),
@@ -105,6 +111,7 @@ public final class Workloads {
     public static ResourceDefinition<StatefulSet> statefulSets() {
         return ResourceDefinition.of(StatefulSet.class, "apps", "v1", "StatefulSet", "statefulsets")
                 .shortNames("sts")
+                .columns(StatefulSetColumns.columns())
                 .inCategoryAll()
                 .subresources(Subresource.STATUS)
                 .scale(new ScalePolicy<>(s -> s.getSpec().getReplicas(), (s, n) -> s.getSpec().setReplicas(n),
@@ -147,6 +154,7 @@ public final class Workloads {
     public static ResourceDefinition<DaemonSet> daemonSets() {
         return ResourceDefinition.of(DaemonSet.class, "apps", "v1", "DaemonSet", "daemonsets")
                 .shortNames("ds")
+                .columns(DaemonSetColumns.columns())
                 .inCategoryAll()
                 .subresources(Subresource.STATUS)
                 .strategy(new TemplatedStrategy<>(DaemonSet::getSpec, d -> d.getSpec().getTemplate(), d -> d.getSpec().getSelector(),
