@@ -2,6 +2,7 @@ package dev.timon.apiserver.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.fabric8.zjsonpatch.JsonPatchException;
 
 import java.util.Set;
@@ -21,7 +22,7 @@ public final class JsonPatch {
         if (patch == null || !patch.isArray()) {
             throw PatchException.badRequest("json patch must be a JSON array of operations");
         }
-        JsonNode document = target;
+        JsonNode document = target == null ? NullNode.getInstance() : target;
         for (JsonNode operation : patch) {
             String op = validate(operation);
             String path = operation.get("path").asText();
@@ -35,7 +36,7 @@ public final class JsonPatch {
                 throw PatchException.invalid("json patch " + op + " operation on \"" + path + "\" failed: " + e.getMessage());
             }
         }
-        return document == target ? target.deepCopy() : document;
+        return document == target ? document.deepCopy() : document;
     }
 
     /** Returns the operation name once the operation is well-formed. */

@@ -169,7 +169,7 @@ public final class StrategicMergePatch {
      * (if any) is merged here and the result ordered by it, server-only entries interleaved by their old position.
      */
     private static void applySetElementOrder(ObjectNode original, ObjectNode patch, TypeSchema schema) {
-        for (String key : List.copyOf(fieldNames(patch))) {
+        for (String key : fieldNames(patch)) {
             if (!key.startsWith(SET_ELEMENT_ORDER)) {
                 continue;
             }
