@@ -77,7 +77,9 @@ public final class Services {
                     if (port.getProtocol() == null) {
                         port.setProtocol("TCP");
                     }
-                    if (port.getTargetPort() == null && port.getPort() != null) {
+                    boolean unset = port.getTargetPort() == null
+                            || port.getTargetPort().getStrVal() == null && Integer.valueOf(0).equals(port.getTargetPort().getIntVal());
+                    if (unset && port.getPort() != null) {
                         port.setTargetPort(new IntOrString(port.getPort()));
                     }
                 }
