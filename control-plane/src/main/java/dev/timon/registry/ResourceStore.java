@@ -56,9 +56,12 @@ public final class ResourceStore {
         this.namespaces = namespaces;
     }
 
-    /** Which part of an object an update may change: all but status, only status, or a namespace's finalizers. */
+    /**
+     * Which part of an object an update may change: all but status, only status, a namespace's finalizers,
+     * or (a pod's binding) spec.nodeName together with its conditions.
+     */
     public enum Scope {
-        MAIN, STATUS, FINALIZE
+        MAIN, STATUS, FINALIZE, BINDING
     }
 
     // ---- reads ----
@@ -171,7 +174,8 @@ public final class ResourceStore {
         return fields;
     }
 
-    private static Set<String> supportedFields(ResourceDefinition<?> def) {
+    /** Field selectors a resource accepts: metadata.name, metadata.namespace and its own. */
+    public static Set<String> supportedFields(ResourceDefinition<?> def) {
         Set<String> names = new HashSet<>(def.strategy().selectableFieldNames());
         names.add("metadata.name");
         names.add("metadata.namespace");
@@ -318,6 +322,7 @@ public final class ResourceStore {
                 copyField(proposed, result, "status");
                 yield result;
             }
+            case BINDING -> proposed;
             case FINALIZE -> {
                 ObjectNode result = oldTree.deepCopy();
                 result.with("spec").set("finalizers", proposed.path("spec").path("finalizers"));

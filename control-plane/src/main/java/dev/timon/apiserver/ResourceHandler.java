@@ -1,0 +1,338 @@
+package dev.timon.apiserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.timon.apimachinery.ApiException;
+import dev.timon.apimachinery.FieldSelector;
+import dev.timon.apimachinery.Json;
+import dev.timon.apimachinery.LabelSelector;
+import dev.timon.apiserver.patch.JsonMergePatch;
+import dev.timon.apiserver.patch.JsonPatch;
+import dev.timon.apiserver.patch.StrategicMergePatch;
+import dev.timon.registry.DeleteRequest;
+import dev.timon.registry.ListRequest;
+import dev.timon.registry.ListResult;
+import dev.timon.registry.Registry;
+import dev.timon.registry.ResourceDefinition;
+import dev.timon.registry.ResourceStore;
+import dev.timon.registry.ResourceStore.Scope;
+import dev.timon.registry.Subresource;
+import dev.timon.storage.CachedObject;
+import dev.timon.storage.WatchCache;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * The REST verbs of every resource: get, list, watch, create, update, patch, delete, deletecollection, and
+ * the status and finalize subresources. Verbs run asynchronously on etcd futures and answer on the
+ * request's own event loop. Subresources with their own kinds live in {@link SubresourceHandler}.
+ */
+public final class ResourceHandler {
+
+    private final Vertx vertx;
+    private final Registry registry;
+    private final ResourceStore store;
+    private final WatchCache cache;
+    private final SubresourceHandler subresources;
+    private final NodeStreams nodeStreams;
+
+    public ResourceHandler(Vertx vertx, Registry registry, ResourceStore store, WatchCache cache,
+                           SubresourceHandler subresources, NodeStreams nodeStreams) {
+        this.vertx = vertx;
+        this.registry = registry;
+        this.store = store;
+        this.cache = cache;
+        this.subresources = subresources;
+        this.nodeStreams = nodeStreams;
+    }
+
+    public void handle(HttpServerRequest request, RequestInfo info, byte[] body) {
+        HttpServerResponse response = request.response();
+        ResourceDefinition<?> def = registry.find(info.group(), info.version(), info.resource())
+                .orElseThrow(() -> new ApiException(404, "NotFound", "the server could not find the requested resource",
+                        ApiException.Target.NONE, List.of()));
+        if (def.namespaced() != (info.namespace() != null) && !(def.namespaced() && info.name() == null)) {
+            throw new ApiException(404, "NotFound", "the server could not find the requested resource",
+                    ApiException.Target.NONE, List.of());
+        }
+        Context context = vertx.getOrCreateContext();
+        Subresource subresource = info.subresource() == null ? null : def.subresources().stream()
+                .filter(s -> s.path().equals(info.subresource())).findFirst()
+                .orElseThrow(() -> new ApiException(404, "NotFound", "the server could not find the requested resource",
+                        ApiException.Target.NONE, List.of()));
+        if (subresource != null && info.name() == null) {
+            throw ApiException.methodNotAllowed("a subresource needs an object name");
+        }
+        if (subresource != null && subresource.streams()) {
+            nodeStreams.handle(request, def, info, subresource);
+            return;
+        }
+        if (subresource != null && subresource != Subresource.STATUS && subresource != Subresource.FINALIZE) {
+            subresources.handle(request, def, subresource, info, body).whenComplete((reply, error) -> context.runOnContext(v -> {
+                if (error != null) {
+                    Responses.error(response, error);
+                } else {
+                    Responses.json(response, reply.code(), reply.body());
+                }
+            }));
+            return;
+        }
+        Scope scope = subresource == null ? Scope.MAIN : subresource == Subresource.STATUS ? Scope.STATUS : Scope.FINALIZE;
+        HttpMethod method = request.method();
+        boolean dryRun = dryRun(request);
+        if (method.equals(HttpMethod.GET)) {
+            if (info.name() == null) {
+                if (info.legacyWatch() || "true".equals(request.getParam("watch")) || "1".equals(request.getParam("watch"))) {
+                    watch(request, def, info);
+                } else {
+                    list(context, request, def, info);
+                }
+            } else {
+                answer(context, response, store.get(def, info.namespace(), info.name())
+                        .thenApply(o -> render(request, def, o)));
+            }
+        } else if (method.equals(HttpMethod.POST) && info.name() == null) {
+            ObjectNode object = decode(request, def, body);
+            answer(context, response, 201, store.create(def, info.namespace(), object, dryRun));
+        } else if (method.equals(HttpMethod.PUT) && info.name() != null) {
+            ObjectNode object = decode(request, def, body);
+            answer(context, response, store.update(def, info.namespace(), info.name(), object, scope, dryRun));
+        } else if (method.equals(HttpMethod.PATCH) && info.name() != null) {
+            answer(context, response, patch(request, def, info, body, scope, dryRun));
+        } else if (method.equals(HttpMethod.DELETE)) {
+            if (info.name() == null) {
+                answer(context, response, deleteCollection(request, def, info));
+            } else {
+                delete(context, request, def, info, body);
+            }
+        } else {
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
+    }
+
+    // ---- reads ----
+
+    private void list(Context context, HttpServerRequest request, ResourceDefinition<?> def, RequestInfo info) {
+        ListRequest listRequest = listRequest(request, info.namespace());
+        answer(context, request.response(), store.list(def, listRequest).thenApply(page -> {
+            String rv = Long.toString(page.revision());
+            if (wantsTable(request)) {
+                return Json.bytes(Tables.table(def, objects(page), Tables.IncludeObject.parse(request.getParam("includeObject")),
+                        rv, page.continueToken()));
+            }
+            return listBytes(def, page);
+        }));
+    }
+
+    /** Writes the list by splicing cached object bytes, so a large list costs no re-encoding. */
+    private static byte[] listBytes(ResourceDefinition<?> def, ListResult page) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + page.items().size() * 1024);
+        String head = "{\"kind\":\"" + def.kind() + "List\",\"apiVersion\":\"" + def.apiVersion()
+                + "\",\"metadata\":{\"resourceVersion\":\"" + page.revision() + "\""
+                + (page.continueToken().isEmpty() ? "" : ",\"continue\":\"" + page.continueToken() + "\"")
+                + "},\"items\":[";
+        out.writeBytes(head.getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < page.items().size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(page.items().get(i).json());
+        }
+        out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    private static List<HasMetadata> objects(ListResult page) {
+        List<HasMetadata> objects = new ArrayList<>(page.items().size());
+        page.items().forEach(o -> objects.add(o.object()));
+        return objects;
+    }
+
+    private void watch(HttpServerRequest request, ResourceDefinition<?> def, RequestInfo info) {
+        ListRequest listRequest = listRequest(request, info.namespace());
+        listRequest.fields().checkSupported(ResourceStore.supportedFields(def));
+        String rv = request.getParam("resourceVersion", "");
+        long timeout = request.getParam("timeoutSeconds") != null ? Long.parseLong(request.getParam("timeoutSeconds"))
+                : 1800 + ThreadLocalRandom.current().nextLong(1800);
+        WatchStream stream = new WatchStream(vertx, cache, def, request.response(), store.matcher(def, listRequest),
+                wantsTable(request) ? Tables.IncludeObject.parse(request.getParam("includeObject")) : null,
+                "true".equals(request.getParam("allowWatchBookmarks")));
+        boolean fromCurrentState = rv.isEmpty() || rv.equals("0");
+        long from = fromCurrentState ? -1 : ResourceStore.parseResourceVersion(rv);
+        if (from > cache.revision()) {
+            Context context = vertx.getOrCreateContext();
+            store.freshness(rv).whenComplete((r, e) -> context.runOnContext(v -> {
+                if (e != null) {
+                    Responses.error(request.response(), e);
+                } else {
+                    stream.start(from, timeout);
+                }
+            }));
+            return;
+        }
+        stream.start(from, timeout);
+    }
+
+    static ListRequest listRequest(HttpServerRequest request, String namespace) {
+        String limit = request.getParam("limit");
+        int pageSize;
+        try {
+            pageSize = limit == null || limit.isEmpty() ? 0 : Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid limit: " + limit);
+        }
+        return new ListRequest(namespace, LabelSelector.parse(request.getParam("labelSelector")),
+                FieldSelector.parse(request.getParam("fieldSelector")), Math.max(pageSize, 0),
+                request.getParam("continue"), request.getParam("resourceVersion"));
+    }
+
+    /** An object as the client asked for it: a one-row Table or the object itself. */
+    private static byte[] render(HttpServerRequest request, ResourceDefinition<?> def, HasMetadata object) {
+        if (wantsTable(request)) {
+            return Json.bytes(Tables.table(def, List.of(object), Tables.IncludeObject.parse(request.getParam("includeObject")),
+                    object.getMetadata().getResourceVersion(), null));
+        }
+        return Json.bytes(object);
+    }
+
+    static boolean wantsTable(HttpServerRequest request) {
+        String accept = request.getHeader("Accept");
+        return accept != null && accept.contains("as=Table");
+    }
+
+    // ---- writes ----
+
+    private ObjectNode decode(HttpServerRequest request, ResourceDefinition<?> def, byte[] body) {
+        ObjectNode object = RequestBodies.parseObject(RequestBodies.mediaType(request), body);
+        RequestBodies.checkFields(request, request.response(), object, def.type(), def.kind(), def.version());
+        return object;
+    }
+
+    private CompletableFuture<HasMetadata> patch(HttpServerRequest request, ResourceDefinition<?> def, RequestInfo info,
+                                                 byte[] body, Scope scope, boolean dryRun) {
+        String mediaType = RequestBodies.mediaType(request);
+        if (mediaType.equals("application/apply-patch+yaml")) {
+            throw ApiException.unsupportedMediaType(mediaType);
+        }
+        JsonNode patch = RequestBodies.parse(mediaType, body);
+        Function<ObjectNode, ObjectNode> change = switch (mediaType) {
+            case "application/json-patch+json" -> current -> asObject(JsonPatch.apply(current, patch));
+            case "application/merge-patch+json" -> current -> asObject(JsonMergePatch.apply(current, patch));
+            case "application/strategic-merge-patch+json" -> current -> asObject(StrategicMergePatch.apply(current, patch, def.type()));
+            default -> throw ApiException.unsupportedMediaType(mediaType);
+        };
+        Function<ObjectNode, ObjectNode> checked = current -> {
+            ObjectNode result = change.apply(current);
+            RequestBodies.checkFields(request, request.response(), result, def.type(), def.kind(), def.version());
+            return result;
+        };
+        return store.patch(def, info.namespace(), info.name(), checked, scope, dryRun);
+    }
+
+    private static ObjectNode asObject(JsonNode node) {
+        if (!node.isObject()) {
+            throw ApiException.badRequest("the patch result must be an object");
+        }
+        return (ObjectNode) node;
+    }
+
+    private void delete(Context context, HttpServerRequest request, ResourceDefinition<?> def, RequestInfo info, byte[] body) {
+        DeleteRequest options = deleteRequest(request, body);
+        answer(context, request.response(), store.delete(def, info.namespace(), info.name(), options).thenApply(d -> {
+            if (!d.removed() || def.kind().equals("Pod")) {
+                return Json.bytes(d.object());
+            }
+            return Json.bytes(new StatusBuilder().withNewMetadata().endMetadata().withStatus("Success")
+                    .withNewDetails().withName(d.object().getMetadata().getName())
+                    .withGroup(def.group().isEmpty() ? null : def.group()).withKind(def.plural())
+                    .withUid(d.object().getMetadata().getUid()).endDetails().build());
+        }));
+    }
+
+    private CompletableFuture<byte[]> deleteCollection(HttpServerRequest request, ResourceDefinition<?> def, RequestInfo info) {
+        DeleteRequest options = deleteRequest(request, new byte[0]);
+        return store.list(def, listRequest(request, info.namespace())).thenCompose(page -> {
+            List<CompletableFuture<ResourceStore.Deletion>> deletions = new ArrayList<>();
+            for (CachedObject o : page.items()) {
+                deletions.add(store.delete(def, o.namespace(), o.name(), options)
+                        .exceptionally(e -> null));
+            }
+            return CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                ObjectNode list = JsonNodeFactory.instance.objectNode();
+                list.put("kind", def.kind() + "List");
+                list.put("apiVersion", def.apiVersion());
+                list.putObject("metadata").put("resourceVersion", Long.toString(cache.revision()));
+                ArrayNode items = list.putArray("items");
+                deletions.forEach(d -> {
+                    ResourceStore.Deletion deletion = d.join();
+                    if (deletion != null) {
+                        items.add(Json.tree(deletion.object()));
+                    }
+                });
+                return Json.bytes(list);
+            });
+        });
+    }
+
+    /** DeleteOptions come from the body (JSON or protobuf) and from query parameters. */
+    static DeleteRequest deleteRequest(HttpServerRequest request, byte[] body) {
+        JsonNode options = body.length == 0 ? JsonNodeFactory.instance.objectNode()
+                : RequestBodies.parse(RequestBodies.mediaType(request), body);
+        String policy = request.getParam("propagationPolicy", options.path("propagationPolicy").asText(null));
+        if (policy == null && options.path("orphanDependents").isBoolean()) {
+            policy = options.path("orphanDependents").asBoolean() ? "Orphan" : "Background";
+        }
+        if (policy != null && !List.of("Orphan", "Background", "Foreground").contains(policy)) {
+            throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + policy + "\": supported values: "
+                    + "\"Foreground\", \"Background\", \"Orphan\"");
+        }
+        String grace = request.getParam("gracePeriodSeconds");
+        Long gracePeriod = grace != null ? Long.valueOf(grace)
+                : options.path("gracePeriodSeconds").isNumber() ? options.get("gracePeriodSeconds").asLong() : null;
+        JsonNode preconditions = options.path("preconditions");
+        boolean dryRun = dryRun(request) || options.path("dryRun").toString().contains("All");
+        return new DeleteRequest(policy, gracePeriod, preconditions.path("uid").asText(null),
+                preconditions.path("resourceVersion").asText(null), dryRun);
+    }
+
+    static boolean dryRun(HttpServerRequest request) {
+        List<String> values = request.params().getAll("dryRun");
+        for (String v : values) {
+            if (!v.equals("All")) {
+                throw ApiException.badRequest("dryRun: Unsupported value: \"" + v + "\": supported values: \"All\"");
+            }
+        }
+        return !values.isEmpty();
+    }
+
+    // ---- answering ----
+
+    private void answer(Context context, HttpServerResponse response, CompletableFuture<?> result) {
+        answer(context, response, 200, result);
+    }
+
+    private void answer(Context context, HttpServerResponse response, int code, CompletableFuture<?> result) {
+        result.whenComplete((value, error) -> context.runOnContext(v -> {
+            if (error != null) {
+                Responses.error(response, error);
+            } else {
+                Responses.json(response, code, value);
+            }
+        }));
+    }
+}

@@ -1,0 +1,158 @@
+package dev.timon.apiserver;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.timon.apimachinery.ApiException;
+import dev.timon.apimachinery.Json;
+import dev.timon.registry.ResourceDefinition;
+import dev.timon.storage.CacheEvent;
+import dev.timon.storage.CacheWatcher;
+import dev.timon.storage.CachedObject;
+import dev.timon.storage.WatchCache;
+import dev.timon.storage.WatchEventType;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+/**
+ * One client's watch: a chunked stream of {"type":...,"object":...} lines fed by the watch cache. A selector
+ * turns an object entering the view into ADDED and one leaving it into DELETED, as upstream does. A client
+ * that cannot keep up is cut off (it re-lists), so one slow reader never holds back the others.
+ */
+final class WatchStream implements CacheWatcher {
+
+    private static final byte[] PREFIX_END = "\"object\":".getBytes(StandardCharsets.UTF_8);
+    private static final long BOOKMARK_INTERVAL_MS = 5_000;
+
+    private final Vertx vertx;
+    private final WatchCache cache;
+    private final ResourceDefinition<?> def;
+    private final HttpServerResponse response;
+    private final Predicate<CachedObject> filter;
+    private final Tables.IncludeObject tableRows;
+    private final boolean bookmarks;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile long lastRevision;
+    private long timeoutTimer = -1;
+    private long bookmarkTimer = -1;
+
+    /** @param tableRows non-null when the client asked for Table events */
+    WatchStream(Vertx vertx, WatchCache cache, ResourceDefinition<?> def, HttpServerResponse response,
+                Predicate<CachedObject> filter, Tables.IncludeObject tableRows, boolean bookmarks) {
+        this.vertx = vertx;
+        this.cache = cache;
+        this.def = def;
+        this.response = response;
+        this.filter = filter;
+        this.tableRows = tableRows;
+        this.bookmarks = bookmarks;
+    }
+
+    /** Sends the headers, subscribes from {@code fromRevision} (-1: current state first) and arms the timers. */
+    void start(long fromRevision, long timeoutSeconds) {
+        response.setChunked(true).setStatusCode(200)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-cache, private");
+        response.closeHandler(v -> stop());
+        response.exceptionHandler(e -> stop());
+        lastRevision = Math.max(fromRevision, 0);
+        if (!cache.watch(def, fromRevision, this)) {
+            writeError(ApiException.gone("too old resource version: " + fromRevision + " (" + cache.revision() + ")"));
+            return;
+        }
+        timeoutTimer = vertx.setTimer(timeoutSeconds * 1000, id -> stop());
+        if (bookmarks) {
+            bookmarkTimer = vertx.setPeriodic(BOOKMARK_INTERVAL_MS, id -> bookmark());
+        }
+    }
+
+    @Override
+    public void onEvent(CacheEvent event) {
+        if (closed.get()) {
+            return;
+        }
+        boolean now = event.type() != WatchEventType.DELETED && filter.test(event.object());
+        boolean before = event.previous() != null && filter.test(event.previous());
+        WatchEventType type = event.type();
+        if (type == WatchEventType.MODIFIED && now != before) {
+            type = now ? WatchEventType.ADDED : WatchEventType.DELETED;
+        } else if (type == WatchEventType.DELETED ? !filter.test(event.object()) : !now) {
+            return;
+        }
+        lastRevision = event.revision();
+        if (response.writeQueueFull()) {
+            stop();
+            return;
+        }
+        response.write(Buffer.buffer(encode(type, event.object())));
+    }
+
+    @Override
+    public void onTerminated(String reason) {
+        vertx.runOnContext(v -> stop());
+    }
+
+    private byte[] encode(WatchEventType type, CachedObject object) {
+        if (tableRows != null) {
+            ObjectNode event = JsonNodeFactory.instance.objectNode();
+            event.put("type", type.name());
+            event.set("object", Tables.table(def, List.of(object.object()), tableRows,
+                    Long.toString(object.revision()), null));
+            return (Json.string(event) + "\n").getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] head = ("{\"type\":\"" + type.name() + "\",").getBytes(StandardCharsets.UTF_8);
+        byte[] json = object.json();
+        byte[] line = new byte[head.length + PREFIX_END.length + json.length + 2];
+        System.arraycopy(head, 0, line, 0, head.length);
+        System.arraycopy(PREFIX_END, 0, line, head.length, PREFIX_END.length);
+        System.arraycopy(json, 0, line, head.length + PREFIX_END.length, json.length);
+        line[line.length - 2] = '}';
+        line[line.length - 1] = '\n';
+        return line;
+    }
+
+    /** A BOOKMARK tells the client how far it is up to date, so a re-watch need not go back further. */
+    private void bookmark() {
+        if (closed.get() || response.writeQueueFull()) {
+            return;
+        }
+        long revision = Math.max(lastRevision, cache.revision());
+        ObjectNode object = JsonNodeFactory.instance.objectNode();
+        object.put("kind", def.kind());
+        object.put("apiVersion", def.apiVersion());
+        object.putObject("metadata").put("resourceVersion", Long.toString(revision));
+        ObjectNode event = JsonNodeFactory.instance.objectNode();
+        event.put("type", "BOOKMARK");
+        event.set("object", object);
+        response.write(Json.string(event) + "\n");
+    }
+
+    private void writeError(ApiException error) {
+        ObjectNode event = JsonNodeFactory.instance.objectNode();
+        event.put("type", "ERROR");
+        event.set("object", Json.tree(error.toStatus()));
+        response.end(Json.string(event) + "\n");
+        closed.set(true);
+    }
+
+    private void stop() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        cache.unwatch(def, this);
+        if (timeoutTimer >= 0) {
+            vertx.cancelTimer(timeoutTimer);
+        }
+        if (bookmarkTimer >= 0) {
+            vertx.cancelTimer(bookmarkTimer);
+        }
+        if (!response.ended() && !response.closed()) {
+            response.end();
+        }
+    }
+}
