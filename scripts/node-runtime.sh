@@ -25,7 +25,7 @@ cni_config_dir() { echo "$1/cni/net.d"; }
 runtime_install_packages() {
   local pkg missing=()
   for pkg in containerd runc containernetworking-plugins docker-registry skopeo umoci busybox-static \
-             iptables nftables gcc libc6-dev; do
+             iptables nftables gcc libc6-dev curl jq; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   ((${#missing[@]} == 0)) && return 0
@@ -187,8 +187,9 @@ registry_stop() {
   _node_runtime_stop "$1/run/registry.pid" "$1/registry/config.yml" registry
 }
 
-# Builds the pause and busybox images (deterministic OCI layouts under <home>/images) and pushes the
-# tags the registry lacks or holds with another digest. nginx is not built: see node/images/README.md.
+# Builds the pause, busybox and nginx images (deterministic OCI layouts under <home>/images) and pushes
+# the tags the registry lacks or holds with another digest. nginx needs Debian's mirror once (the .debs
+# are cached); without it nginx is skipped with a warning.
 images_build_and_push() {
   local home=$1 repo=${TIMON_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
   local work="$home/images"
@@ -206,7 +207,17 @@ images_build_and_push() {
   _busybox_rootfs "$busybox_root" || return 1
   _oci_layout_write "$work/busybox" "$busybox_root" \
     '"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]' || return 1
-  _oci_push_tags "$work/busybox" library/busybox latest 1.36 1.35
+  _oci_push_tags "$work/busybox" library/busybox latest 1.36 1.35 || return 1
+
+  local nginx_root="$work/nginx.rootfs"
+  rm -rf "$nginx_root"
+  if ! _nginx_rootfs "$nginx_root" "$busybox_root" "$work/debs"; then
+    echo "node-runtime: warning: nginx image not built (Debian packages nginx, nginx-common unavailable)" >&2
+    return 0
+  fi
+  _oci_layout_write "$work/nginx" "$nginx_root" \
+    '"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["nginx","-g","daemon off;"],"ExposedPorts":{"80/tcp":{}},"StopSignal":"SIGQUIT"' || return 1
+  _oci_push_tags "$work/nginx" library/nginx latest 1.22
 }
 
 # Imports an image archive (OCI or docker, e.g. from 'docker save') into the local registry and prints
@@ -216,6 +227,9 @@ images_load() {
   [[ -f $archive ]] || { echo "node-runtime: no such archive: $archive" >&2; return 1; }
   if tar -tf "$archive" oci-layout >/dev/null 2>&1; then
     transport=oci-archive
+    # A ref name that is only a tag (e.g. "latest") does not name the image.
+    [[ -n $name ]] || name=$(tar -xOf "$archive" index.json |
+      jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"] // empty | select(test("[/:]"))')
   elif tar -tf "$archive" manifest.json >/dev/null 2>&1; then
     transport=docker-archive
     [[ -n $name ]] || name=$(tar -xOf "$archive" manifest.json | jq -r '.[0].RepoTags[0] // empty')
@@ -302,6 +316,49 @@ _busybox_rootfs() {
   chmod 0644 "$root/etc/passwd" "$root/etc/group"
   chmod 0755 "$root"/{bin,sbin,usr,usr/bin,usr/sbin,etc,root,home,var,var/www,proc,sys,dev}
   chmod 1777 "$root/tmp"
+}
+
+# Lays out an nginx root filesystem in <dir>: the busybox rootfs <base> (a shell for exec), Debian's nginx
+# and nginx-common (.debs cached in <debs>), the host's copies of the libraries nginx links (Debian's too)
+# and a config serving /usr/share/nginx/html on port 80 with logs on stdout/stderr.
+_nginx_rootfs() {
+  local root=$1 base=$2 debs=$3 deb lib
+  mkdir -p "$debs"
+  if ! compgen -G "$debs/nginx_*.deb" >/dev/null || ! compgen -G "$debs/nginx-common_*.deb" >/dev/null; then
+    (cd "$debs" && apt-get download -q -o APT::Sandbox::User=root nginx nginx-common >&2) || return 1
+  fi
+  cp -a "$base" "$root"
+  for deb in "$debs"/nginx_*.deb "$debs"/nginx-common_*.deb; do
+    dpkg-deb -x "$deb" "$root" || return 1
+  done
+  rm -rf "$root"/usr/share/{doc,man,apport,vim} "$root"/etc/{init.d,logrotate.d,ufw,default} "$root"/lib \
+         "$root"/etc/nginx/{sites-available,sites-enabled,modules-available,modules-enabled,snippets}
+  for lib in $(ldd "$root/usr/sbin/nginx" | grep -o '/[^ ]*'); do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib"
+  done
+  mkdir -p "$root"/var/lib/nginx "$root"/var/log/nginx "$root"/run "$root"/var/lock
+  cat >"$root/etc/nginx/nginx.conf" <<'EOF'
+# Written by scripts/node-runtime.sh: the usual container nginx, logging to stdout/stderr.
+user nobody nogroup;
+worker_processes 1;
+error_log stderr notice;
+pid /run/nginx.pid;
+events { worker_connections 512; }
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log /dev/stdout;
+    sendfile on;
+    include /etc/nginx/conf.d/*.conf;
+    server {
+        listen 80 default_server;
+        root /usr/share/nginx/html;
+        index index.html;
+    }
+}
+EOF
+  chmod 0644 "$root/etc/nginx/nginx.conf"
 }
 
 # Writes an OCI image layout at <layout> with one gzip layer made of <rootfs> and the given image

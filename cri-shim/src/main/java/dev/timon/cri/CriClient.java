@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -323,6 +324,9 @@ public final class CriClient implements AutoCloseable {
                     // A socket path is no valid HTTP/2 authority.
                     .overrideAuthority("localhost")
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                    // gRPC asks every channel for TCP keep-alive; a null value withdraws it, which a unix
+                    // socket has no use for (Netty would warn about the unknown option on each connect).
+                    .withOption(ChannelOption.SO_KEEPALIVE, null)
                     .build();
             this.runtime = RuntimeServiceGrpc.newFutureStub(channel);
             this.images = ImageServiceGrpc.newFutureStub(channel);

@@ -125,22 +125,11 @@ class CriClientTest {
     @Test
     void runsABusyboxPodThatServesHttpOnItsPodIp() throws Exception {
         cri.withDeadline(Duration.ofMinutes(1)).pullImage(CriClient.image("busybox")).join();
-        var uid = UUID.randomUUID().toString();
-        var logDir = home.resolve("pods/" + uid);
-        var sandboxConfig = PodSandboxConfig.newBuilder()
-                .setMetadata(PodSandboxMetadata.newBuilder().setName("web").setNamespace("cri-test").setUid(uid))
-                .setHostname("web")
-                .setLogDirectory(logDir.toString())
-                .putLabels("app", "web")
-                .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
-                        .setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER))))
-                .build();
+        var sandboxConfig = sandboxConfig("web");
+        var logDir = Path.of(sandboxConfig.getLogDirectory());
         String podId = cri.runPodSandbox(sandboxConfig, "").join();
         try {
-            var sandbox = cri.podSandboxStatus(podId).join().getStatus();
-            assertEquals(PodSandboxState.SANDBOX_READY, sandbox.getState());
-            var podIp = sandbox.getNetwork().getIp();
-            assertTrue(podIp.startsWith(POD_NET_PREFIX), "pod IP " + podIp + " from " + POD_CIDR);
+            var podIp = readyPodIp(podId);
 
             var containerConfig = ContainerConfig.newBuilder()
                     .setMetadata(ContainerMetadata.newBuilder().setName("httpd"))
@@ -187,6 +176,49 @@ class CriClientTest {
             cri.removePodSandbox(podId).join();
         }
         assertTrue(cri.listPodSandboxes(runtime.v1.Api.PodSandboxFilter.newBuilder().setId(podId).build()).join().isEmpty());
+    }
+
+    @Test
+    void runsNginxFromItsDockerHubName() throws Exception {
+        cri.withDeadline(Duration.ofMinutes(1)).pullImage(CriClient.image("nginx")).join();
+        var sandboxConfig = sandboxConfig("nginx");
+        String podId = cri.runPodSandbox(sandboxConfig, "").join();
+        try {
+            var podIp = readyPodIp(podId);
+            var containerConfig = ContainerConfig.newBuilder()
+                    .setMetadata(ContainerMetadata.newBuilder().setName("nginx"))
+                    .setImage(CriClient.image("nginx"))
+                    .setLogPath("nginx/0.log")
+                    .build();
+            String containerId = cri.createContainer(podId, containerConfig, sandboxConfig).join();
+            cri.startContainer(containerId).join();
+            assertTrue(httpGetWithRetries(URI.create("http://" + podIp + "/")).contains("Welcome to nginx"));
+        } finally {
+            cri.stopPodSandbox(podId).join();
+            cri.removePodSandbox(podId).join();
+        }
+    }
+
+    /** A sandbox as the kubelet would describe it: own network, own PID namespace per container. */
+    private PodSandboxConfig sandboxConfig(String name) {
+        var uid = UUID.randomUUID().toString();
+        return PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("cri-test").setUid(uid))
+                .setHostname(name)
+                .setLogDirectory(home.resolve("pods/" + uid).toString())
+                .putLabels("app", name)
+                .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+                        .setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER))))
+                .build();
+    }
+
+    /** Checks the sandbox is ready with an address from the test's CNI bridge, and returns that address. */
+    private String readyPodIp(String podId) {
+        var sandbox = cri.podSandboxStatus(podId).join().getStatus();
+        assertEquals(PodSandboxState.SANDBOX_READY, sandbox.getState());
+        var podIp = sandbox.getNetwork().getIp();
+        assertTrue(podIp.startsWith(POD_NET_PREFIX), "pod IP " + podIp + " from " + POD_CIDR);
+        return podIp;
     }
 
     /** GETs a URL on a pod of this test, retrying while the server starts (bounded: about 10 s). */
