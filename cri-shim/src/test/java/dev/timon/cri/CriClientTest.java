@@ -63,35 +63,36 @@ class CriClientTest {
         }
         Files.createDirectories(home);
         script = new NodeRuntimeScript(repo, REGISTRY_PORT);
-        try {
-            script.run("runtime_install_packages");
-            script.run("containerd_write_config", home.toString(), POD_CIDR, BRIDGE);
-            script.run("registry_start", home.toString());
-            script.run("images_build_and_push", home.toString());
-            script.run("containerd_start", home.toString());
-            cri = CriClient.connect(home.resolve("containerd/containerd.sock"), Duration.ofSeconds(20));
-            // A run that died half-way may have left pods in this private containerd.
-            CriTool.teardownPods(cri);
-        } catch (Exception | AssertionError e) {
-            stopRuntime();
-            throw e;
-        }
+        // JUnit runs @AfterAll even when this fails half-way, so whatever was started gets stopped.
+        script.run("runtime_install_packages");
+        script.run("containerd_write_config", home.toString(), POD_CIDR, BRIDGE);
+        script.run("registry_start", home.toString());
+        script.run("images_build_and_push", home.toString());
+        script.run("containerd_start", home.toString());
+        cri = CriClient.connect(home.resolve("containerd/containerd.sock"), Duration.ofSeconds(20));
+        // A run that died half-way may have left pods in this private containerd.
+        CriTool.teardownPods(cri);
     }
 
     @AfterAll
     void stopRuntime() throws Exception {
+        if (script == null) {
+            return;
+        }
         try {
             if (cri != null) {
-                CriTool.teardownPods(cri);
+                try (var closing = cri) {
+                    CriTool.teardownPods(closing);
+                }
             }
         } finally {
-            if (cri != null) {
-                cri.close();
+            try {
+                script.run("containerd_stop", home.toString());
+            } finally {
+                script.run("registry_stop", home.toString());
+                // The CNI bridge outlives its pods; it is this test's own.
+                new ProcessBuilder("ip", "link", "delete", BRIDGE).redirectErrorStream(true).start().waitFor();
             }
-            script.run("containerd_stop", home.toString());
-            script.run("registry_stop", home.toString());
-            // The CNI bridge outlives its pods; it is this test's own.
-            new ProcessBuilder("ip", "link", "delete", BRIDGE).redirectErrorStream(true).start().waitFor();
         }
     }
 
