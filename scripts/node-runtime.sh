@@ -38,6 +38,7 @@ runtime_install_packages() {
 containerd_write_config() {
   local home=$1 pod_cidr=$2 bridge=${3:-timon0}
   local dir="$home/containerd" registry
+  [[ -n $home && -n $pod_cidr ]] || { echo "usage: containerd_write_config <home> <pod-cidr> [bridge]" >&2; return 2; }
   registry=$(registry_address)
   mkdir -p "$dir/root" "$dir/state" "$dir/opt" "$dir/runc" "$dir/certs.d" "$(cni_config_dir "$home")" \
            "$home/logs" "$home/run"
@@ -275,6 +276,7 @@ _node_runtime_spawn() {
   shift 2
   rm -f "$pidfile"
   # The inner shell records its own PID and then becomes the daemon, so the PID is the daemon's.
+  # shellcheck disable=SC2016 # expanded by the inner shell
   setsid -f bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" >>"$log" 2>&1 </dev/null
   local i
   for ((i = 0; i < 50; i++)); do
@@ -308,9 +310,9 @@ _busybox_rootfs() {
   local root=$1 applet
   mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,tmp,root,home,var/www,proc,sys,dev}
   install -m 0755 /bin/busybox "$root/bin/busybox"
-  for applet in $(/bin/busybox --list-full); do
+  while read -r applet; do
     [[ -e $root/$applet || -L $root/$applet ]] || ln -s /bin/busybox "$root/$applet"
-  done
+  done < <(/bin/busybox --list-full)
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\nnobody:x:65534:\n' >"$root/etc/group"
   chmod 0644 "$root/etc/passwd" "$root/etc/group"
@@ -331,8 +333,9 @@ _nginx_rootfs() {
   for deb in "$debs"/nginx_*.deb "$debs"/nginx-common_*.deb; do
     dpkg-deb -x "$deb" "$root" || return 1
   done
-  rm -rf "$root"/usr/share/{doc,man,apport,vim} "$root"/etc/{init.d,logrotate.d,ufw,default} "$root"/lib \
-         "$root"/etc/nginx/{sites-available,sites-enabled,modules-available,modules-enabled,snippets}
+  # Only what a container uses: no init scripts, systemd units, docs or Debian's site layout.
+  rm -rf "${root:?}"/usr/share/{doc,man,apport,vim} "${root:?}"/etc/{init.d,logrotate.d,ufw,default} "${root:?}"/lib \
+         "${root:?}"/etc/nginx/{sites-available,sites-enabled,modules-available,modules-enabled,snippets}
   for lib in $(ldd "$root/usr/sbin/nginx" | grep -o '/[^ ]*'); do
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
@@ -400,7 +403,8 @@ _oci_push_tags() {
   shift 2
   want=$(<"$layout/manifest.digest")
   for tag in "$@"; do
-    local ref="docker://$(registry_address)/$repository:$tag"
+    local ref
+    ref="docker://$(registry_address)/$repository:$tag"
     have=$(skopeo inspect --tls-verify=false --raw "$ref" 2>/dev/null | sha256sum | cut -d' ' -f1)
     [[ "sha256:$have" == "$want" ]] && continue
     skopeo copy -q --dest-tls-verify=false "oci:$layout:latest" "$ref" >&2 || return 1

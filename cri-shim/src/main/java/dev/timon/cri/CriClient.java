@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import runtime.v1.Api.AttachRequest;
+import runtime.v1.Api.Container;
 import runtime.v1.Api.ContainerConfig;
 import runtime.v1.Api.ContainerFilter;
 import runtime.v1.Api.ContainerStatusRequest;
@@ -174,7 +175,7 @@ public final class CriClient implements AutoCloseable {
     }
 
     /** Containers matching the filter; pass {@code ContainerFilter.getDefaultInstance()} for all. */
-    public CompletableFuture<List<runtime.v1.Api.Container>> listContainers(ContainerFilter filter) {
+    public CompletableFuture<List<Container>> listContainers(ContainerFilter filter) {
         return call(runtime().listContainers(ListContainersRequest.newBuilder().setFilter(filter).build()),
                 r -> r.getContainersList());
     }

@@ -25,6 +25,9 @@ import runtime.v1.Api.ContainerConfig;
 import runtime.v1.Api.ContainerFilter;
 import runtime.v1.Api.ContainerMetadata;
 import runtime.v1.Api.ContainerState;
+import runtime.v1.Api.ExecRequest;
+import runtime.v1.Api.ImageFilter;
+import runtime.v1.Api.KeyValue;
 import runtime.v1.Api.LinuxContainerConfig;
 import runtime.v1.Api.LinuxContainerResources;
 import runtime.v1.Api.LinuxPodSandboxConfig;
@@ -32,6 +35,7 @@ import runtime.v1.Api.LinuxSandboxSecurityContext;
 import runtime.v1.Api.NamespaceMode;
 import runtime.v1.Api.NamespaceOption;
 import runtime.v1.Api.PodSandboxConfig;
+import runtime.v1.Api.PodSandboxFilter;
 import runtime.v1.Api.PodSandboxMetadata;
 import runtime.v1.Api.PodSandboxState;
 
@@ -118,7 +122,7 @@ class CriClientTest {
         var status = cri.imageStatus(CriClient.image("docker.io/library/busybox:1.36")).join();
         assertTrue(status.hasImage());
         assertEquals(imageRef, status.getImage().getId());
-        assertTrue(cri.listImages(runtime.v1.Api.ImageFilter.getDefaultInstance()).join().stream()
+        assertTrue(cri.listImages(ImageFilter.getDefaultInstance()).join().stream()
                 .anyMatch(image -> image.getId().equals(imageRef)));
         assertFalse(cri.imageStatus(CriClient.image("busybox:no-such-tag")).join().hasImage());
     }
@@ -137,7 +141,7 @@ class CriClientTest {
                     .setImage(CriClient.image("busybox"))
                     .addAllCommand(List.of("sh", "-c",
                             "mkdir -p /tmp/www && echo \"hello from $POD\" > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www"))
-                    .addEnvs(runtime.v1.Api.KeyValue.newBuilder().setKey("POD").setValue("web"))
+                    .addEnvs(KeyValue.newBuilder().setKey("POD").setValue("web"))
                     .setLogPath("httpd/0.log")
                     .setLinux(LinuxContainerConfig.newBuilder().setResources(LinuxContainerResources.newBuilder()
                             .setMemoryLimitInBytes(64L << 20).setCpuShares(256)))
@@ -159,7 +163,7 @@ class CriClientTest {
             assertEquals(Long.toString(64L << 20), memoryLimit.getStdout().toStringUtf8().trim());
 
             assertEquals("hello from web\n", httpGetWithRetries(URI.create("http://" + podIp + ":8080/")));
-            assertTrue(cri.exec(runtime.v1.Api.ExecRequest.newBuilder().setContainerId(containerId)
+            assertTrue(cri.exec(ExecRequest.newBuilder().setContainerId(containerId)
                     .addCmd("sh").setStdout(true).build()).join().startsWith("http://127.0.0.1:"));
 
             var listed = cri.listContainers(ContainerFilter.newBuilder().setPodSandboxId(podId).build()).join();
@@ -176,7 +180,7 @@ class CriClientTest {
             cri.stopPodSandbox(podId).join();
             cri.removePodSandbox(podId).join();
         }
-        assertTrue(cri.listPodSandboxes(runtime.v1.Api.PodSandboxFilter.newBuilder().setId(podId).build()).join().isEmpty());
+        assertTrue(cri.listPodSandboxes(PodSandboxFilter.newBuilder().setId(podId).build()).join().isEmpty());
     }
 
     @Test
