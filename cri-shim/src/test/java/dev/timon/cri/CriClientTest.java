@@ -38,6 +38,7 @@ import runtime.v1.Api.PodSandboxConfig;
 import runtime.v1.Api.PodSandboxFilter;
 import runtime.v1.Api.PodSandboxMetadata;
 import runtime.v1.Api.PodSandboxState;
+import runtime.v1.Api.PortMapping;
 
 /**
  * Drives a real, private containerd through {@link CriClient}: the runtime is configured and started by
@@ -52,6 +53,8 @@ class CriClientTest {
     private static final String POD_NET_PREFIX = "10.244.250.";
     private static final String BRIDGE = "timontest0";
     private static final int REGISTRY_PORT = Integer.getInteger("timon.test.registryPort", 5101);
+    /** Outside the NodePort range, so a running cluster's service rules cannot capture it. */
+    private static final int HOST_PORT = Integer.getInteger("timon.test.hostPort", 18080);
 
     private Path home;
     private NodeRuntimeScript script;
@@ -130,7 +133,9 @@ class CriClientTest {
     @Test
     void runsABusyboxPodThatServesHttpOnItsPodIp() throws Exception {
         cri.withDeadline(Duration.ofMinutes(1)).pullImage(CriClient.image("busybox")).join();
-        var sandboxConfig = sandboxConfig("web");
+        var sandboxConfig = sandboxConfig("web").toBuilder()
+                .addPortMappings(PortMapping.newBuilder().setContainerPort(8080).setHostPort(HOST_PORT).setHostIp("127.0.0.1"))
+                .build();
         var logDir = Path.of(sandboxConfig.getLogDirectory());
         String podId = cri.runPodSandbox(sandboxConfig, "").join();
         try {
@@ -158,11 +163,16 @@ class CriClientTest {
             var hello = cri.execSync(containerId, List.of("echo", "hello"), Duration.ofSeconds(10)).join();
             assertEquals(0, hello.getExitCode());
             assertEquals("hello\n", hello.getStdout().toStringUtf8());
-            var memoryLimit = cri.execSync(containerId,
-                    List.of("cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes"), Duration.ofSeconds(10)).join();
-            assertEquals(Long.toString(64L << 20), memoryLimit.getStdout().toStringUtf8().trim());
+            assertEquals(64L << 20, memoryLimitSeenBy(containerId));
+            cri.updateContainerResources(containerId, LinuxContainerResources.newBuilder()
+                    .setMemoryLimitInBytes(96L << 20).setCpuShares(512).build()).join();
+            assertEquals(96L << 20, memoryLimitSeenBy(containerId));
 
             assertEquals("hello from web\n", httpGetWithRetries(URI.create("http://" + podIp + ":8080/")));
+            // hostPort through the CNI portmap plugin.
+            assertEquals("hello from web\n", httpGetWithRetries(URI.create("http://127.0.0.1:" + HOST_PORT + "/")));
+            cri.reopenContainerLog(containerId).join();
+            assertTrue(Files.exists(logDir.resolve("httpd/0.log")));
             assertTrue(cri.exec(ExecRequest.newBuilder().setContainerId(containerId)
                     .addCmd("sh").setStdout(true).build()).join().startsWith("http://127.0.0.1:"));
 
@@ -202,6 +212,13 @@ class CriClientTest {
             cri.stopPodSandbox(podId).join();
             cri.removePodSandbox(podId).join();
         }
+    }
+
+    private long memoryLimitSeenBy(String containerId) {
+        var cat = cri.execSync(containerId, List.of("cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes"),
+                Duration.ofSeconds(10)).join();
+        assertEquals(0, cat.getExitCode(), cat.getStderr().toStringUtf8());
+        return Long.parseLong(cat.getStdout().toStringUtf8().trim());
     }
 
     /** A sandbox as the kubelet would describe it: own network, own PID namespace per container. */
