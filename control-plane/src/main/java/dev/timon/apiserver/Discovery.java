@@ -67,6 +67,11 @@ public final class Discovery {
         return g;
     }
 
+    /** The served versions of a named group, preferred first; empty when the group is not served. */
+    public List<String> versionsOf(String group) {
+        return group.isEmpty() ? List.of() : registry.groups().getOrDefault(group, List.of());
+    }
+
     public ObjectNode apiResourceList(String group, String version) {
         ObjectNode list = JSON.objectNode();
         list.put("kind", "APIResourceList");

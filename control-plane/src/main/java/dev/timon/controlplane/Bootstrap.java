@@ -1,0 +1,62 @@
+package dev.timon.controlplane;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.timon.apimachinery.ApiException;
+import dev.timon.apimachinery.Json;
+import dev.timon.registry.Registry;
+import dev.timon.registry.ResourceDefinition;
+import dev.timon.registry.ResourceStore;
+import dev.timon.registry.resources.Services;
+import io.fabric8.kubernetes.api.model.EndpointsBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** What every cluster has from its first start: the system namespaces and the `kubernetes` service. */
+final class Bootstrap {
+
+    static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+
+    private final Registry registry;
+    private final ResourceStore store;
+
+    Bootstrap(Registry registry, ResourceStore store) {
+        this.registry = registry;
+        this.store = store;
+    }
+
+    CompletableFuture<Void> run(String apiServerIp, int apiServerPort) {
+        CompletableFuture<?>[] namespaces = SYSTEM_NAMESPACES.stream()
+                .map(name -> ensure("", "v1", "namespaces", null,
+                        Json.tree(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(namespaces).thenCompose(v -> CompletableFuture.allOf(
+                ensure("", "v1", "services", "default", Json.tree(new ServiceBuilder()
+                        .withNewMetadata().withName("kubernetes")
+                        .withLabels(Map.of("component", "apiserver", "provider", "kubernetes")).endMetadata()
+                        .withNewSpec().withClusterIP(Services.KUBERNETES_SERVICE_IP)
+                        .addNewPort().withName("https").withPort(443).withProtocol("TCP")
+                        .withNewTargetPort(apiServerPort).endPort().endSpec().build())),
+                ensure("", "v1", "endpoints", "default", Json.tree(new EndpointsBuilder()
+                        .withNewMetadata().withName("kubernetes")
+                        .withLabels(Map.of("endpointslice.kubernetes.io/skip-mirror", "true")).endMetadata()
+                        .addNewSubset().addNewAddress().withIp(apiServerIp).endAddress()
+                        .addNewPort().withName("https").withPort(apiServerPort).withProtocol("TCP").endPort()
+                        .endSubset().build()))));
+    }
+
+    /** Creates the object unless it already exists. */
+    private CompletableFuture<Void> ensure(String group, String version, String plural, String namespace, ObjectNode object) {
+        ResourceDefinition<?> def = registry.find(group, version, plural).orElseThrow();
+        return store.create(def, namespace, object, false).handle((created, error) -> {
+            Throwable cause = error == null ? null : ResourceStore.unwrap(error);
+            if (cause != null && !(cause instanceof ApiException api && api.code() == 409)) {
+                throw new IllegalStateException("bootstrap of " + plural + " failed", cause);
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,119 @@
+package dev.timon.controlplane;
+
+import dev.timon.apimachinery.ApiException;
+import dev.timon.apiserver.ApiServer;
+import dev.timon.apiserver.Authenticator;
+import dev.timon.apiserver.Discovery;
+import dev.timon.apiserver.NodeStreams;
+import dev.timon.apiserver.OpenApiEndpoints;
+import dev.timon.apiserver.ResourceHandler;
+import dev.timon.apiserver.Responses;
+import dev.timon.apiserver.SubresourceHandler;
+import dev.timon.pki.ClusterCa;
+import dev.timon.registry.Registry;
+import dev.timon.registry.ResourceDefinition;
+import dev.timon.registry.ResourceStore;
+import dev.timon.registry.resources.BuiltinResources;
+import dev.timon.storage.EtcdStore;
+import dev.timon.storage.WatchCache;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running control plane: the API server on etcd with its watch cache. Used by {@code timon up} and by the
+ * compatibility tests alike, so tests exercise exactly what users run.
+ */
+public final class ControlPlane implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+
+    private final Vertx vertx;
+    private final EtcdStore etcd;
+    private final WatchCache cache;
+    private final ApiServer apiServer;
+    private final Path kubeconfig;
+    private final String adminToken;
+    private final ClusterCa ca;
+
+    private ControlPlane(Vertx vertx, EtcdStore etcd, WatchCache cache, ApiServer apiServer, Path kubeconfig,
+                         String adminToken, ClusterCa ca) {
+        this.vertx = vertx;
+        this.etcd = etcd;
+        this.cache = cache;
+        this.apiServer = apiServer;
+        this.kubeconfig = kubeconfig;
+        this.adminToken = adminToken;
+        this.ca = ca;
+    }
+
+    @SuppressWarnings("unchecked")
+    public static ControlPlane start(ControlPlaneConfig config) throws Exception {
+        Path pki = config.dataDir().resolve("pki");
+        ClusterCa ca = ClusterCa.loadOrCreate(pki);
+        Path[] serving = ca.ensureCertificate("apiserver", "kube-apiserver", List.of(),
+                List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
+                        "kubernetes.default.svc.cluster.local"),
+                List.of("127.0.0.1", config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress(),
+                        dev.timon.registry.resources.Services.KUBERNETES_SERVICE_IP), true, false);
+        String adminToken = ca.ensureToken("admin");
+
+        Registry registry = BuiltinResources.registry();
+        EtcdStore etcd = EtcdStore.connect(config.etcdEndpoints());
+        WatchCache cache = new WatchCache(etcd, registry.all());
+        cache.start().get(60, TimeUnit.SECONDS);
+        ResourceDefinition<Namespace> namespaces = (ResourceDefinition<Namespace>) registry.find("", "v1", "namespaces").orElseThrow();
+        ResourceDefinition<Pod> pods = (ResourceDefinition<Pod>) registry.find("", "v1", "pods").orElseThrow();
+        ResourceStore store = new ResourceStore(etcd, cache, namespaces);
+        String advertise = config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress();
+        new Bootstrap(registry, store).run(advertise, config.securePort()).get(30, TimeUnit.SECONDS);
+
+        Vertx vertx = Vertx.vertx();
+        NodeStreams nodeStreams = (request, def, info, subresource) -> Responses.error(request.response(),
+                new ApiException(503, "ServiceUnavailable", "no node agent serves " + subresource.path() + " yet",
+                        ApiException.Target.NONE, List.of()));
+        OpenApiEndpoints openApi = (request, path) -> Responses.error(request.response(),
+                new ApiException(404, "NotFound", "the server could not find the requested resource",
+                        ApiException.Target.NONE, List.of()));
+        ResourceHandler resources = new ResourceHandler(vertx, registry, store, cache,
+                new SubresourceHandler(store, pods), nodeStreams);
+        Authenticator authenticator = new Authenticator(Map.of(adminToken,
+                new Authenticator.User("admin", List.of("system:masters", "system:authenticated"))));
+        String address = advertise + ":" + config.securePort();
+        ApiServer apiServer = new ApiServer(vertx, authenticator, new Discovery(registry, address), resources, openApi,
+                () -> cache.revision() > 0);
+        apiServer.listen(config.bindAddress(), config.securePort(), serving[0], serving[1])
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Path kubeconfig = config.dataDir().resolve("kubeconfig");
+        Kubeconfig.write(kubeconfig, "https://" + address, ca.certificatePath(), adminToken);
+        LOG.info("control plane ready; kubeconfig at {}", kubeconfig);
+        return new ControlPlane(vertx, etcd, cache, apiServer, kubeconfig, adminToken, ca);
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public ClusterCa ca() {
+        return ca;
+    }
+
+    @Override
+    public void close() throws Exception {
+        apiServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        cache.close();
+        etcd.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
