@@ -6,6 +6,9 @@
 # (so they do not hold a caller's pipe open), their PIDs are recorded under <home>/run, and they are
 # stopped by that PID only. See shared/notes/node-runtime.md for why each containerd setting is here.
 
+# shellcheck source=scripts/process.sh
+source "$(dirname "${BASH_SOURCE[0]}")/process.sh"
+
 # Loopback registry port: outside the NodePort range 30000-32767 and off the common 5000.
 : "${TIMON_REGISTRY_PORT:=5100}"
 
@@ -134,14 +137,14 @@ containerd_start() {
   sock=$(containerd_socket "$home")
   [[ -f $config ]] || { echo "node-runtime: $config missing: run containerd_write_config first" >&2; return 1; }
   mkdir -p "$home/run" "$home/logs"
-  if ! _node_runtime_alive "$pidfile" "$config"; then
+  if ! process_alive "$pidfile" "$config"; then
     rm -f "$sock" "$sock.ttrpc"
-    _node_runtime_spawn "$pidfile" "$home/logs/containerd.log" containerd --config "$config"
+    process_spawn "$pidfile" "$home/logs/containerd.log" containerd --config "$config"
   fi
   local i
   for ((i = 0; i < 150; i++)); do
     ctr --address "$sock" version >/dev/null 2>&1 && return 0
-    _node_runtime_alive "$pidfile" "$config" || break
+    process_alive "$pidfile" "$config" || break
     sleep 0.2
   done
   echo "node-runtime: containerd did not come up; last lines of $home/logs/containerd.log:" >&2
@@ -151,7 +154,7 @@ containerd_start() {
 
 # Stops the containerd recorded for <home> (pods keep running in their shims: tear them down first).
 containerd_stop() {
-  _node_runtime_stop "$1/run/containerd.pid" "$1/containerd/config.toml" containerd
+  process_stop "$1/run/containerd.pid" "$1/containerd/config.toml" containerd
 }
 
 # Starts Debian's docker-registry on 127.0.0.1:$TIMON_REGISTRY_PORT with storage under <home>/registry.
@@ -170,12 +173,12 @@ storage:
 http:
   addr: $(registry_address)
 EOF
-  _node_runtime_alive "$pidfile" "$config" ||
-    _node_runtime_spawn "$pidfile" "$home/logs/registry.log" docker-registry serve "$config"
+  process_alive "$pidfile" "$config" ||
+    process_spawn "$pidfile" "$home/logs/registry.log" docker-registry serve "$config"
   local i
   for ((i = 0; i < 100; i++)); do
     curl -sf -o /dev/null "http://$(registry_address)/v2/" && return 0
-    _node_runtime_alive "$pidfile" "$config" || break
+    process_alive "$pidfile" "$config" || break
     sleep 0.1
   done
   echo "node-runtime: registry did not come up on $(registry_address); last lines of $home/logs/registry.log:" >&2
@@ -185,7 +188,7 @@ EOF
 
 # Stops the registry recorded for <home>.
 registry_stop() {
-  _node_runtime_stop "$1/run/registry.pid" "$1/registry/config.yml" registry
+  process_stop "$1/run/registry.pid" "$1/registry/config.yml" registry
 }
 
 # Builds the pause, busybox and nginx images (deterministic OCI layouts under <home>/images) and pushes
@@ -250,7 +253,7 @@ images_load() {
 # Stops and removes every pod sandbox of <home>'s containerd through CRI (before containerd_stop).
 runtime_teardown_pods() {
   local home=$1 repo=${TIMON_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-  _node_runtime_alive "$home/run/containerd.pid" "$home/containerd/config.toml" || return 0
+  process_alive "$home/run/containerd.pid" "$home/containerd/config.toml" || return 0
   local classes="$repo/cri-shim/target/classes" lib="$repo/cri-shim/target/lib"
   if [[ ! -d $classes || ! -d $lib ]]; then
     echo "node-runtime: CriTool not built: run 'mvn -pl cri-shim -am package -DskipTests'" >&2
@@ -260,50 +263,6 @@ runtime_teardown_pods() {
 }
 
 # ---- internals ----
-
-# True when the PID in <pidfile> is alive and its command line mentions <marker> (guards against PID reuse).
-_node_runtime_alive() {
-  local pidfile=$1 marker=$2 pid
-  [[ -f $pidfile ]] || return 1
-  pid=$(<"$pidfile")
-  [[ $pid =~ ^[0-9]+$ ]] && [[ -r /proc/$pid/cmdline ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker"
-}
-
-# Starts <command...> detached in its own session, output appended to <log>, its PID written to <pidfile>.
-_node_runtime_spawn() {
-  local pidfile=$1 log=$2
-  shift 2
-  rm -f "$pidfile"
-  # The inner shell records its own PID and then becomes the daemon, so the PID is the daemon's.
-  # shellcheck disable=SC2016 # expanded by the inner shell
-  setsid -f bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" >>"$log" 2>&1 </dev/null
-  local i
-  for ((i = 0; i < 50; i++)); do
-    [[ -s $pidfile ]] && return 0
-    sleep 0.05
-  done
-  echo "node-runtime: could not start $1" >&2
-  return 1
-}
-
-# Sends SIGTERM to the recorded PID, waits up to 10 s, then SIGKILL; removes the PID file.
-_node_runtime_stop() {
-  local pidfile=$1 marker=$2 what=$3 pid i
-  if _node_runtime_alive "$pidfile" "$marker"; then
-    pid=$(<"$pidfile")
-    kill -TERM "$pid" 2>/dev/null
-    for ((i = 0; i < 100; i++)); do
-      _node_runtime_alive "$pidfile" "$marker" || break
-      sleep 0.1
-    done
-    if _node_runtime_alive "$pidfile" "$marker"; then
-      echo "node-runtime: $what ($pid) ignored SIGTERM; killing it" >&2
-      kill -KILL "$pid" 2>/dev/null
-    fi
-  fi
-  rm -f "$pidfile"
-}
 
 # Lays out a busybox root filesystem in <dir>: the static binary, its applet links, users and /tmp.
 _busybox_rootfs() {

@@ -21,9 +21,9 @@ import java.util.List;
  * generated.proto are the JSON names. Not protobuf's JsonFormat: Kubernetes renders its apimachinery types (Time,
  * IntOrString, Quantity, ...) as strings or numbers, and presence follows proto2: unset fields stay absent.
  *
- * <p>Go writes every non-pointer field, so an empty string or a zero Time on the wire usually means "unset";
- * both are dropped, as Go's JSON encoding would drop them ({@code omitempty}, zero Time as null). Zero numbers and
- * false are kept: for pointer fields they are real values.
+ * <p>Go writes every non-pointer field, so an empty string, a zero number, false or a zero Time on the wire
+ * usually means "unset": they are dropped, as Go's JSON encoding drops them ({@code omitempty}). Fields that are
+ * pointers in Go (replicas, runAsUser, ...) are only on the wire when set, so their zeros are real values and kept.
  */
 final class ProtoJson {
 
@@ -74,6 +74,10 @@ final class ProtoJson {
 
     private static JsonNode singular(FieldDescriptor field, Object value) {
         if (value instanceof String text && text.isEmpty()) {
+            return null;
+        }
+        boolean zero = value instanceof Boolean b && !b || value instanceof Number n && n.longValue() == 0;
+        if (zero && !GoPointerFields.NAMES.contains(field.getName())) {
             return null;
         }
         return value(field, value);

@@ -44,15 +44,6 @@ public final class PodTemplates {
         if (spec.getSecurityContext() == null) {
             spec.setSecurityContext(new PodSecurityContext());
         }
-        if (spec.getEnableServiceLinks() == null) {
-            spec.setEnableServiceLinks(true);
-        }
-        if (spec.getPreemptionPolicy() == null) {
-            spec.setPreemptionPolicy("PreemptLowerPriority");
-        }
-        if (spec.getPriority() == null) {
-            spec.setPriority(0);
-        }
         Stream.of(spec.getContainers(), spec.getInitContainers()).filter(l -> l != null).flatMap(List::stream)
                 .forEach(PodTemplates::applyDefaults);
     }

@@ -51,6 +51,16 @@ public final class Pods {
                 return;
             }
             PodTemplates.applyDefaults(pod.getSpec());
+            // Set on pods only, not on templates: upstream's pod defaulter and Priority admission do this.
+            if (pod.getSpec().getEnableServiceLinks() == null) {
+                pod.getSpec().setEnableServiceLinks(true);
+            }
+            if (pod.getSpec().getPreemptionPolicy() == null) {
+                pod.getSpec().setPreemptionPolicy("PreemptLowerPriority");
+            }
+            if (pod.getSpec().getPriority() == null) {
+                pod.getSpec().setPriority(0);
+            }
             if (pod.getSpec().getServiceAccountName() == null) {
                 pod.getSpec().setServiceAccountName("default");
             }
