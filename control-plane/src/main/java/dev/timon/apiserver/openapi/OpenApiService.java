@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 /**
  * The OpenAPI documents of the served API, generated from the registry's model classes: the /openapi/v3 index and
  * one OpenAPI 3.0 document per group version (what kubectl reads to decide on server-side field validation and
- * for `kubectl explain`). The documents are built once, on first use; the instance is safe to share.
+ * for `kubectl explain`), and the Swagger 2.0 document of the whole API in gnostic's protobuf form (/openapi/v2, the
+ * fallback of older clients). The documents are built once, on first use; the instance is safe to share.
  */
 public final class OpenApiService {
 
@@ -35,6 +36,9 @@ public final class OpenApiService {
     public OpenApiService(Registry registry) {
         this.registry = registry;
     }
+
+    /** Content type of {@link #v2Protobuf()}. */
+    public static final String V2_PROTOBUF_CONTENT_TYPE = GnosticV2.CONTENT_TYPE;
 
     /** The /openapi/v3 index: every group version's document path with a content-hashed URL. */
     public ObjectNode v3Index() {
@@ -59,12 +63,18 @@ public final class OpenApiService {
         return document == null ? "" : document.hash();
     }
 
+    /** The Swagger 2.0 document of every served group version, as gnostic's openapi.v2.Document protobuf. */
+    public byte[] v2Protobuf() {
+        return documents.get().v2.clone();
+    }
+
     private Documents build() {
+        List<GroupVersionApi> apis = groupVersions();
         Map<String, Document> v3 = new LinkedHashMap<>();
-        for (GroupVersionApi api : groupVersions()) {
+        for (GroupVersionApi api : apis) {
             v3.put(api.path(), Document.of(OpenApiV3.document(api, INFO_VERSION)));
         }
-        return new Documents(v3);
+        return new Documents(v3, GnosticV2.encode(SwaggerV2.document(apis, INFO_VERSION)));
     }
 
     private List<GroupVersionApi> groupVersions() {
@@ -74,7 +84,7 @@ public final class OpenApiService {
                 .toList();
     }
 
-    private record Documents(Map<String, Document> v3) {
+    private record Documents(Map<String, Document> v3, byte[] v2) {
     }
 
     private record Document(byte[] json, String hash) {

@@ -50,8 +50,8 @@ final class OpenApiV3 {
         }
         ObjectNode responses = node.putObject("responses");
         op.responses().forEach((code, schema) ->
-                responses.putObject(code).put("description", describe(code)).set("content", content(op.produces(), schema)));
-        responses.putObject("401").put("description", "Unauthorized");
+                responses.putObject(code).put("description", Operation.statusText(code)).set("content", content(op.produces(), schema)));
+        responses.putObject("401").put("description", Operation.statusText("401"));
         node.put("x-kubernetes-action", op.action());
         node.set("x-kubernetes-group-version-kind", op.gvk().toJson());
         return node;
@@ -70,14 +70,5 @@ final class OpenApiV3 {
         ObjectNode content = JSON.objectNode();
         types.forEach(type -> content.putObject(type).set("schema", Dialect.V3.ref(schema)));
         return content;
-    }
-
-    static String describe(String code) {
-        return switch (code) {
-            case "200" -> "OK";
-            case "201" -> "Created";
-            case "202" -> "Accepted";
-            default -> "";
-        };
     }
 }

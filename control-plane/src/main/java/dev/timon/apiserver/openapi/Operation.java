@@ -18,6 +18,17 @@ record Operation(String path, String method, String operationId, String tag, Str
                  List<Parameter> parameters, String body, List<String> bodyTypes, Map<String, String> responses,
                  List<String> produces) {
 
+    /** The description OpenAPI responses carry, the status text of their code. */
+    static String statusText(String code) {
+        return switch (code) {
+            case "200" -> "OK";
+            case "201" -> "Created";
+            case "202" -> "Accepted";
+            case "401" -> "Unauthorized";
+            default -> "";
+        };
+    }
+
     /** A path or query parameter; every parameter the API takes is a scalar. */
     record Parameter(String name, String in, String type, boolean required, String description) {
 
