@@ -15,8 +15,11 @@ import java.util.Map;
  */
 final class GnosticV2 {
 
-    /** Content type of the protobuf form, as kubectl asks for it. */
-    static final String CONTENT_TYPE = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+    /**
+     * Content type of the protobuf form in responses. Clients ask for it with an '@' before "v1.0", which Go's
+     * MIME parser rejects in a Content-Type, so the response spells it with a '.' like upstream's newer servers.
+     */
+    static final String CONTENT_TYPE = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)

@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * The OpenAPI documents of the served API, generated from the registry's model classes: the /openapi/v3 index and
  * one OpenAPI 3.0 document per group version (what kubectl reads to decide on server-side field validation and
  * for `kubectl explain`), and the Swagger 2.0 document of the whole API in gnostic's protobuf form (/openapi/v2, the
- * fallback of older clients). The documents are built once, on first use; the instance is safe to share.
+ * fallback of older clients). The documents are built once, on first use, which takes a few seconds of reflection:
+ * call {@link #v3Index()} at startup, off the event loop. The instance is safe to share.
  */
 public final class OpenApiService {
 
