@@ -36,6 +36,10 @@ record GroupVersionApi(String group, String version, List<Operation> operations,
 
     /** "api/v1" or "apis/apps/v1": the path under /openapi/v3 and the URL prefix of the group version. */
     String path() {
+        return path(group, version);
+    }
+
+    private static String path(String group, String version) {
         return group.isEmpty() ? "api/" + version : "apis/" + group + "/" + version;
     }
 
@@ -70,10 +74,10 @@ record GroupVersionApi(String group, String version, List<Operation> operations,
     private record ResourceOperations(String group, String version, ResourceDefinition<?> resource, Gvk gvk) {
 
         void addTo(List<Operation> out) {
-            String prefix = "/" + (group.isEmpty() ? "api/" + version : "apis/" + group + "/" + version);
+            String prefix = "/" + path(group, version);
             String collection = prefix + (resource.namespaced() ? "/namespaces/{namespace}/" : "/") + resource.plural();
             String item = collection + "/{name}";
-            String kind = schemaOf(resource.type());
+            String kind = SchemaNames.of(resource.type());
             String scope = resource.namespaced() ? "Namespaced" : "";
             List<Parameter> collectionParams = resource.namespaced()
                     ? List.of(Parameters.NAMESPACE, Parameters.PRETTY) : List.of(Parameters.PRETTY);
@@ -83,7 +87,7 @@ record GroupVersionApi(String group, String version, List<Operation> operations,
 
             if (can("list")) {
                 List<Parameter> params = Parameters.concat(collectionParams, Parameters.list(can("watch")));
-                String list = schemaOf(listType(resource));
+                String list = SchemaNames.of(listType(resource));
                 out.add(op(collection, "get", "list" + scope + resource.kind(), "list", gvk, params, null, List.of(),
                         Map.of("200", list), LIST_TYPES));
                 if (resource.namespaced()) {
@@ -112,7 +116,7 @@ record GroupVersionApi(String group, String version, List<Operation> operations,
                 addReadWrite(out, item + "/status", scope + resource.kind() + "Status", kind, gvk, itemParams);
             }
             if (resource.has(Subresource.SCALE)) {
-                addReadWrite(out, item + "/scale", scope + resource.kind() + "Scale", schemaOf(Scale.class), SCALE,
+                addReadWrite(out, item + "/scale", scope + resource.kind() + "Scale", SchemaNames.of(Scale.class), SCALE,
                         itemParams);
             }
         }
@@ -161,10 +165,6 @@ record GroupVersionApi(String group, String version, List<Operation> operations,
                 responses.put(code, schema);
             }
             return responses;
-        }
-
-        private static String schemaOf(Class<?> type) {
-            return SchemaNames.of(type);
         }
 
         private static String capitalize(String s) {

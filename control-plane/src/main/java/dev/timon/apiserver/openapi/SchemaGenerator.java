@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.timon.apiserver.patch.PatchMeta;
 import io.fabric8.kubernetes.api.model.IntOrString;
 
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
@@ -88,8 +90,7 @@ final class SchemaGenerator {
             } else {
                 addPatchStrategy(extras, PatchMeta.of(modelClass, field));
             }
-            boolean upstreamTime = fieldDoc.map(f -> f.javaType() == OffsetDateTime.class).orElse(false);
-            properties.put(field, propertySchema(type, upstreamTime, extras));
+            properties.put(field, propertySchema(type, fieldDoc.map(UpstreamDocs.FieldDoc::javaType).orElse(null), extras));
         }
         if (!properties.isEmpty()) {
             schema.putObject("properties").setAll(properties);
@@ -115,11 +116,12 @@ final class SchemaGenerator {
 
     /**
      * The schema of a value of {@code type} with {@code extras} (description, extensions) beside it. fabric8 types
-     * timestamps as plain strings; upstream's field type tells when it is a meta/v1 Time.
+     * timestamps and base64 data as plain strings; {@code upstream}, client-java-api's type of the same value (null
+     * when unknown), tells when they are a meta/v1 Time or bytes.
      */
-    private ObjectNode propertySchema(JavaType type, boolean upstreamTime, ObjectNode extras) {
+    private ObjectNode propertySchema(JavaType type, Type upstream, ObjectNode extras) {
         Class<?> raw = type.getRawClass();
-        if (raw == String.class && upstreamTime) {
+        if (raw == String.class && upstream == OffsetDateTime.class) {
             return dialect.refWith(addFixed(SchemaNames.TIME), extras);
         }
         if (raw == IntOrString.class) {
@@ -129,21 +131,24 @@ final class SchemaGenerator {
         if (!type.isContainerType() && SchemaNames.isModel(raw)) {
             return dialect.refWith(add(raw), extras);
         }
-        ObjectNode schema = inlineSchema(type);
+        ObjectNode schema = inlineSchema(type, upstream);
         schema.setAll(extras);
         return schema;
     }
 
-    private ObjectNode inlineSchema(JavaType type) {
+    private ObjectNode inlineSchema(JavaType type, Type upstream) {
         ObjectNode schema = JSON.objectNode();
         if (type.isCollectionLikeType() || type.isArrayType()) {
-            schema.put("type", "array").set("items", propertySchema(type.getContentType(), false, JSON.objectNode()));
+            schema.put("type", "array")
+                    .set("items", propertySchema(type.getContentType(), lastTypeArgument(upstream), JSON.objectNode()));
         } else if (type.isMapLikeType()) {
-            schema.put("type", "object")
-                    .set("additionalProperties", propertySchema(type.getContentType(), false, JSON.objectNode()));
+            schema.put("type", "object").set("additionalProperties",
+                    propertySchema(type.getContentType(), lastTypeArgument(upstream), JSON.objectNode()));
         } else {
             Class<?> raw = type.getRawClass();
-            if (raw == String.class || raw == char.class || raw == Character.class) {
+            if (raw == String.class && upstream == byte[].class) {
+                schema.put("type", "string").put("format", "byte");
+            } else if (raw == String.class || raw == char.class || raw == Character.class) {
                 schema.put("type", "string");
             } else if (raw == Integer.class || raw == int.class) {
                 schema.put("type", "integer").put("format", "int32");
@@ -159,6 +164,15 @@ final class SchemaGenerator {
             }
         }
         return schema;
+    }
+
+    /** The element type of an upstream List or the value type of an upstream Map, when known. */
+    private static Type lastTypeArgument(Type upstream) {
+        if (upstream instanceof ParameterizedType generic) {
+            Type[] arguments = generic.getActualTypeArguments();
+            return arguments[arguments.length - 1];
+        }
+        return null;
     }
 
     /** Strategic-merge tags and the matching list type: merged lists are maps by their key, or sets. */

@@ -6,6 +6,7 @@ import io.swagger.annotations.ApiModelProperty;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.lang.reflect.Type;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ final class UpstreamDocs {
     private static final String MODELS = "io.kubernetes.client.openapi.models.";
 
     /** What client-java-api knows about one field, by its JSON name. */
-    record FieldDoc(String description, Class<?> javaType) {
+    record FieldDoc(String description, Type javaType) {
     }
 
     /** What client-java-api knows about one type; {@link #NONE} when it has no class for it. */
@@ -80,7 +81,7 @@ final class UpstreamDocs {
         for (Field field : model.getDeclaredFields()) {
             SerializedName json = field.getAnnotation(SerializedName.class);
             if (json != null) {
-                fields.put(json.value(), new FieldDoc(fieldDescription(model, field), field.getType()));
+                fields.put(json.value(), new FieldDoc(fieldDescription(model, field), field.getGenericType()));
             }
         }
         return new TypeDoc(type == null ? "" : type.description(), fields, requiredFields(model));

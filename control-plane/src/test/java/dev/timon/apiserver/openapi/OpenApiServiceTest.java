@@ -92,6 +92,8 @@ class OpenApiServiceTest {
                 meta.path("creationTimestamp").path("allOf").path(0).path("$ref").asText());
         assertEquals("string", meta.path("labels").path("additionalProperties").path("type").asText());
         assertFalse(meta.has("additionalProperties"), "fabric8's catch-all map is no field");
+        JsonNode secretData = schema(document("api/v1"), "io.k8s.api.core.v1.Secret").path("properties").path("data");
+        assertEquals("byte", secretData.path("additionalProperties").path("format").asText());
     }
 
     @Test
