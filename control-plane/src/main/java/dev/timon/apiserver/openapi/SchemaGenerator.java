@@ -58,7 +58,7 @@ final class SchemaGenerator {
         return name;
     }
 
-    /** Adds a top-level kind's schema, tagged with the group/version/kind objects of it carry. */
+    /** Adds a top-level kind's schema and tags it with the group/version/kind that objects of it carry. */
     void addKind(Class<?> modelClass, Gvk gvk) {
         ArrayNode gvks = schemas.get(add(modelClass)).withArrayProperty("x-kubernetes-group-version-kind");
         ObjectNode node = gvk.toJson();
