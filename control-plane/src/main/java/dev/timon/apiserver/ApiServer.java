@@ -37,12 +37,12 @@ public final class ApiServer {
     private final Authenticator authenticator;
     private final Discovery discovery;
     private final ResourceHandler resources;
-    private final OpenApiEndpoints openApi;
+    private final OpenApiHandler openApi;
     private final BooleanSupplier ready;
     private final List<HttpServer> servers = new ArrayList<>();
 
     public ApiServer(Vertx vertx, Authenticator authenticator, Discovery discovery, ResourceHandler resources,
-                     OpenApiEndpoints openApi, BooleanSupplier ready) {
+                     OpenApiHandler openApi, BooleanSupplier ready) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.discovery = discovery;

@@ -5,7 +5,8 @@ import dev.timon.apiserver.ApiServer;
 import dev.timon.apiserver.Authenticator;
 import dev.timon.apiserver.Discovery;
 import dev.timon.apiserver.NodeStreams;
-import dev.timon.apiserver.OpenApiEndpoints;
+import dev.timon.apiserver.OpenApiHandler;
+import dev.timon.apiserver.openapi.OpenApiService;
 import dev.timon.apiserver.ResourceHandler;
 import dev.timon.apiserver.Responses;
 import dev.timon.apiserver.SubresourceHandler;
@@ -79,9 +80,8 @@ public final class ControlPlane implements AutoCloseable {
         NodeStreams nodeStreams = (request, def, info, subresource) -> Responses.error(request.response(),
                 new ApiException(503, "ServiceUnavailable", "no node agent serves " + subresource.path() + " yet",
                         ApiException.Target.NONE, List.of()));
-        OpenApiEndpoints openApi = (request, path) -> Responses.error(request.response(),
-                new ApiException(404, "NotFound", "the server could not find the requested resource",
-                        ApiException.Target.NONE, List.of()));
+        OpenApiHandler openApi = new OpenApiHandler(vertx, new OpenApiService(registry));
+        openApi.warmUp();
         ResourceHandler resources = new ResourceHandler(vertx, registry, store, cache,
                 new SubresourceHandler(store, pods), nodeStreams);
         Authenticator authenticator = new Authenticator(Map.of(adminToken,
