@@ -92,13 +92,17 @@ final class Shape {
         List<KeyField> keys = multiKeys != null ? multiKeys
                 : list == ListType.MAP ? List.of(new KeyField(strategy.mergeKey(), null)) : List.of();
         boolean atomicMap = owner != null && ATOMIC_MAPS.getOrDefault(owner, Set.of()).contains(name);
-        return new Shape(fieldType, list, keys, atomicMap || ATOMIC_STRUCTS.contains(fieldType.modelClass()));
+        return new Shape(fieldType, list, keys, atomicMap || isAtomicStruct(fieldType));
     }
 
     /** The shape of the entries when this is a list. */
     Shape element() {
         TypeSchema elementType = type.element();
-        return new Shape(elementType, ListType.ATOMIC, List.of(), ATOMIC_STRUCTS.contains(elementType.modelClass()));
+        return new Shape(elementType, ListType.ATOMIC, List.of(), isAtomicStruct(elementType));
+    }
+
+    private static boolean isAtomicStruct(TypeSchema type) {
+        return type.modelClass() != null && ATOMIC_STRUCTS.contains(type.modelClass());
     }
 
     /** Owned as one field: scalars, atomic values, empty maps and lists (upstream keeps empty apart from absent). */
