@@ -25,10 +25,6 @@ record Comparison(FieldSet modified, FieldSet added, FieldSet removed) {
         return modified.union(added);
     }
 
-    boolean isEmpty() {
-        return modified.isEmpty() && added.isEmpty() && removed.isEmpty();
-    }
-
     /** Walks both trees in step; each call works on the sets of one level. */
     private record Walk(FieldSet modified, FieldSet added, FieldSet removed) {
 
