@@ -13,11 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * patch is walked. fabric8 model classes name their Jackson properties exactly like the Kubernetes JSON fields, so
  * Jackson's bean introspection gives each field's type, including the element type of {@code List<Container>}.
  * Anything that is not a fabric8 model (free-form maps, unknown fields) is {@link #UNKNOWN}, which has no
- * strategies and therefore gets plain JSON-merge semantics.
+ * strategies and therefore gets plain JSON-merge semantics. Public so that server-side apply walks objects with the
+ * same type information.
  */
-final class TypeSchema {
+public final class TypeSchema {
 
-    static final TypeSchema UNKNOWN = new TypeSchema(null);
+    public static final TypeSchema UNKNOWN = new TypeSchema(null);
 
     private static final String MODEL_PACKAGE = "io.fabric8.kubernetes.api.model";
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -29,7 +30,7 @@ final class TypeSchema {
         this.type = type;
     }
 
-    static TypeSchema of(Class<?> modelType) {
+    public static TypeSchema of(Class<?> modelType) {
         return modelType == null ? UNKNOWN : of(MAPPER.constructType(modelType));
     }
 
@@ -38,7 +39,7 @@ final class TypeSchema {
     }
 
     /** The schema of the value of {@code field} when this is an object (model class or map). */
-    TypeSchema field(String field) {
+    public TypeSchema field(String field) {
         if (type == null) {
             return UNKNOWN;
         }
@@ -49,13 +50,18 @@ final class TypeSchema {
     }
 
     /** The schema of the elements when this is a list. */
-    TypeSchema element() {
+    public TypeSchema element() {
         return type != null && type.isCollectionLikeType() ? of(type.getContentType()) : UNKNOWN;
     }
 
     /** The patch strategy of {@code field} when this is a model class. */
-    PatchMeta.Strategy strategy(String field) {
+    public PatchMeta.Strategy strategy(String field) {
         return isModel() ? PatchMeta.of(type.getRawClass(), field) : PatchMeta.Strategy.NONE;
+    }
+
+    /** The fabric8 model class at this point; null for maps, lists, scalars and unknown values. */
+    public Class<?> modelClass() {
+        return isModel() ? type.getRawClass() : null;
     }
 
     private boolean isModel() {
