@@ -71,7 +71,7 @@ public final class UnknownFields {
         String name = type.getRawClass().getName();
         return name.startsWith("io.fabric8.kubernetes.api.model.")
                 && !name.endsWith(".Quantity") && !name.endsWith(".IntOrString")
-                && !name.endsWith(".MicroTime") && !name.endsWith(".Duration");
+                && !name.endsWith(".MicroTime") && !name.endsWith(".Duration") && !name.endsWith(".FieldsV1");
     }
 
     private static Map<String, JavaType> properties(JavaType type) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.timon.apimachinery.ApiException;
+import dev.timon.apimachinery.FieldErrors;
 import dev.timon.apimachinery.FieldSelector;
 import dev.timon.apimachinery.Json;
 import dev.timon.apimachinery.LabelSelector;
@@ -19,6 +20,7 @@ import dev.timon.registry.ResourceDefinition;
 import dev.timon.registry.ResourceStore;
 import dev.timon.registry.ResourceStore.Scope;
 import dev.timon.registry.Subresource;
+import dev.timon.registry.WriteOptions;
 import dev.timon.storage.CachedObject;
 import dev.timon.storage.WatchCache;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -94,7 +96,7 @@ public final class ResourceHandler {
         }
         Scope scope = subresource == null ? Scope.MAIN : subresource == Subresource.STATUS ? Scope.STATUS : Scope.FINALIZE;
         HttpMethod method = request.method();
-        boolean dryRun = dryRun(request);
+        WriteOptions writeOptions = writeOptions(request);
         if (method.equals(HttpMethod.GET)) {
             if (info.name() == null) {
                 if (info.legacyWatch() || "true".equals(request.getParam("watch")) || "1".equals(request.getParam("watch"))) {
@@ -108,12 +110,12 @@ public final class ResourceHandler {
             }
         } else if (method.equals(HttpMethod.POST) && info.name() == null) {
             ObjectNode object = decode(request, def, body);
-            answer(context, response, 201, store.create(def, info.namespace(), object, dryRun));
+            answer(context, response, 201, store.create(def, info.namespace(), object, writeOptions));
         } else if (method.equals(HttpMethod.PUT) && info.name() != null) {
             ObjectNode object = decode(request, def, body);
-            answer(context, response, store.update(def, info.namespace(), info.name(), object, scope, dryRun));
+            answer(context, response, store.update(def, info.namespace(), info.name(), object, scope, writeOptions));
         } else if (method.equals(HttpMethod.PATCH) && info.name() != null) {
-            answer(context, response, patch(request, def, info, body, scope, dryRun));
+            patch(context, request, def, info, body, scope, writeOptions);
         } else if (method.equals(HttpMethod.DELETE)) {
             if (info.name() == null) {
                 answer(context, response, deleteCollection(request, def, info));
@@ -223,11 +225,12 @@ public final class ResourceHandler {
         return object;
     }
 
-    private CompletableFuture<HasMetadata> patch(HttpServerRequest request, ResourceDefinition<?> def, RequestInfo info,
-                                                 byte[] body, Scope scope, boolean dryRun) {
+    private void patch(Context context, HttpServerRequest request, ResourceDefinition<?> def, RequestInfo info,
+                       byte[] body, Scope scope, WriteOptions options) {
         String mediaType = RequestBodies.mediaType(request);
         if (mediaType.equals("application/apply-patch+yaml")) {
-            throw ApiException.unsupportedMediaType(mediaType);
+            apply(context, request, def, info, body, scope, options);
+            return;
         }
         JsonNode patch = RequestBodies.parse(mediaType, body);
         Function<ObjectNode, ObjectNode> change = switch (mediaType) {
@@ -241,7 +244,41 @@ public final class ResourceHandler {
             RequestBodies.checkFields(request, request.response(), result, def.type(), def.kind(), def.version());
             return result;
         };
-        return store.patch(def, info.namespace(), info.name(), checked, scope, dryRun);
+        answer(context, request.response(), store.patch(def, info.namespace(), info.name(), checked, scope, options));
+    }
+
+    /** Server-side apply: a 201 when the apply created the object, 200 otherwise. */
+    private void apply(Context context, HttpServerRequest request, ResourceDefinition<?> def, RequestInfo info, byte[] body,
+                       Scope scope, WriteOptions options) {
+        String manager = request.getParam("fieldManager");
+        if (manager == null || manager.isEmpty()) {
+            throw ApiException.invalid("meta.k8s.io", "PatchOptions.meta.k8s.io", "",
+                    new FieldErrors().required("fieldManager").causes());
+        }
+        if (scope != Scope.MAIN) {
+            throw ApiException.unsupportedMediaType("application/apply-patch+yaml on a subresource");
+        }
+        ObjectNode configuration = RequestBodies.parseObject("application/apply-patch+yaml", body);
+        RequestBodies.checkFields(request, request.response(), configuration, def.type(), def.kind(), def.version());
+        boolean force = "true".equals(request.getParam("force"));
+        store.apply(def, info.namespace(), info.name(), configuration, manager, force, options.dryRun())
+                .whenComplete((applied, error) -> context.runOnContext(v -> {
+                    if (error != null) {
+                        Responses.error(request.response(), error);
+                    } else {
+                        Responses.json(request.response(), applied.created() ? 201 : 200, applied.object());
+                    }
+                }));
+    }
+
+    /** dryRun and the field manager: the fieldManager parameter, else the client's name from its User-Agent. */
+    static WriteOptions writeOptions(HttpServerRequest request) {
+        String manager = request.getParam("fieldManager");
+        if (manager == null || manager.isEmpty()) {
+            String agent = request.getHeader("User-Agent");
+            manager = agent == null || agent.isEmpty() ? "unknown" : agent.split("/")[0];
+        }
+        return new WriteOptions(dryRun(request), manager);
     }
 
     private static ObjectNode asObject(JsonNode node) {

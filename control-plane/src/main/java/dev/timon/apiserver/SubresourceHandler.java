@@ -14,6 +14,7 @@ import dev.timon.registry.ResourceDefinition;
 import dev.timon.registry.ResourceStore;
 import dev.timon.registry.ScalePolicy;
 import dev.timon.registry.Subresource;
+import dev.timon.registry.WriteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -69,7 +70,7 @@ public final class SubresourceHandler {
         if (method.equals(HttpMethod.GET)) {
             return store.get(def, info.namespace(), info.name()).thenApply(o -> Json.bytes(scaleOf(policy, (T) o)));
         }
-        boolean dryRun = ResourceHandler.dryRun(request);
+        WriteOptions options = ResourceHandler.writeOptions(request);
         Function<ObjectNode, ObjectNode> newScale;
         if (method.equals(HttpMethod.PUT)) {
             ObjectNode scale = RequestBodies.parseObject(RequestBodies.mediaType(request), body);
@@ -86,7 +87,7 @@ public final class SubresourceHandler {
         } else {
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
-        return store.mutate(def, info.namespace(), info.name(), ResourceStore.Scope.MAIN, dryRun, true, current -> {
+        return store.mutate(def, info.namespace(), info.name(), ResourceStore.Scope.MAIN, options, true, current -> {
             T object = Json.convert(current, def.type());
             ObjectNode requested = newScale.apply(scaleOf(policy, object));
             String version = requested.path("metadata").path("resourceVersion").asText("");
@@ -136,7 +137,7 @@ public final class SubresourceHandler {
                     new FieldErrors().required("target.name").causes());
         }
         return store.mutate(pods, info.namespace(), info.name(), ResourceStore.Scope.BINDING,
-                ResourceHandler.dryRun(request), true, current -> {
+                ResourceHandler.writeOptions(request), true, current -> {
                     Pod pod = Json.convert(current, Pod.class);
                     if (pod.getMetadata().getDeletionTimestamp() != null) {
                         throw ApiException.conflict("", "pods", info.name(), "pod is being deleted, cannot be assigned to a host");

@@ -6,6 +6,7 @@ import dev.timon.apimachinery.Json;
 import dev.timon.registry.Registry;
 import dev.timon.registry.ResourceDefinition;
 import dev.timon.registry.ResourceStore;
+import dev.timon.registry.WriteOptions;
 import dev.timon.registry.resources.Services;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -51,7 +52,7 @@ final class Bootstrap {
     /** Creates the object unless it already exists. */
     private CompletableFuture<Void> ensure(String group, String version, String plural, String namespace, ObjectNode object) {
         ResourceDefinition<?> def = registry.find(group, version, plural).orElseThrow();
-        return store.create(def, namespace, object, false).handle((created, error) -> {
+        return store.create(def, namespace, object, new WriteOptions(false, "kube-apiserver")).handle((created, error) -> {
             Throwable cause = error == null ? null : ResourceStore.unwrap(error);
             if (cause != null && !(cause instanceof ApiException api && api.code() == 409)) {
                 throw new IllegalStateException("bootstrap of " + plural + " failed", cause);

@@ -6,6 +6,8 @@ import dev.timon.apimachinery.ApiException;
 import dev.timon.apimachinery.FieldErrors;
 import dev.timon.apimachinery.Json;
 import dev.timon.apimachinery.Names;
+import dev.timon.apiserver.apply.ManagedFields;
+import dev.timon.apiserver.apply.ServerSideApply;
 import dev.timon.storage.CachedObject;
 import dev.timon.storage.EtcdStore;
 import dev.timon.storage.Precondition;
@@ -185,7 +187,7 @@ public final class ResourceStore {
     // ---- create ----
 
     public <T extends HasMetadata> CompletableFuture<HasMetadata> create(ResourceDefinition<T> def, String namespace,
-                                                                         ObjectNode body, boolean dryRun) {
+                                                                         ObjectNode body, WriteOptions options) {
         T object = decodeForWrite(def, namespace, body, null);
         ObjectMeta meta = object.getMetadata();
         if ((meta.getName() == null || meta.getName().isEmpty())) {
@@ -204,15 +206,16 @@ public final class ResourceStore {
         def.strategy().prepareForCreate(object);
         def.strategy().applyDefaults(object);
         return requireNamespace(def, meta.getNamespace())
-                .thenCompose(ok -> createWithAllocation(def, object, dryRun, 1));
+                .thenCompose(ok -> createWithAllocation(def, object, options, 1));
     }
 
     private <T extends HasMetadata> CompletableFuture<HasMetadata> createWithAllocation(ResourceDefinition<T> def, T template,
-                                                                                        boolean dryRun, int attempt) {
+                                                                                        WriteOptions options, int attempt) {
         T object = Json.copy(template);
         def.strategy().allocate(object, null, reservationLookup(def));
         validate(def, object, null);
-        if (dryRun) {
+        recordManager(def, null, object, options, Scope.MAIN);
+        if (options.dryRun()) {
             return CompletableFuture.completedFuture(object);
         }
         String key = def.key(object.getMetadata().getNamespace(), object.getMetadata().getName());
@@ -232,7 +235,7 @@ public final class ResourceStore {
                 if (existing.isPresent() || attempt >= MAX_WRITE_ATTEMPTS || reservations.isEmpty()) {
                     throw ApiException.alreadyExists(def.group(), def.plural(), object.getMetadata().getName());
                 }
-                return createWithAllocation(def, template, dryRun, attempt + 1);
+                return createWithAllocation(def, template, options, attempt + 1);
             });
         });
     }
@@ -242,9 +245,9 @@ public final class ResourceStore {
     /** PUT: replaces the object with {@code body}, which must carry the current resourceVersion if any. */
     public <T extends HasMetadata> CompletableFuture<HasMetadata> update(ResourceDefinition<T> def, String namespace,
                                                                          String name, ObjectNode body, Scope scope,
-                                                                         boolean dryRun) {
+                                                                         WriteOptions options) {
         String requiredVersion = body.path("metadata").path("resourceVersion").asText("");
-        return mutate(def, namespace, name, scope, dryRun, requiredVersion.isEmpty(), current -> body, true);
+        return mutate(def, namespace, name, scope, options, requiredVersion.isEmpty(), current -> body, true);
     }
 
     /**
@@ -253,8 +256,8 @@ public final class ResourceStore {
      */
     public <T extends HasMetadata> CompletableFuture<HasMetadata> patch(ResourceDefinition<T> def, String namespace,
                                                                         String name, Function<ObjectNode, ObjectNode> patch,
-                                                                        Scope scope, boolean dryRun) {
-        return mutate(def, namespace, name, scope, dryRun, true, patch, false);
+                                                                        Scope scope, WriteOptions options) {
+        return mutate(def, namespace, name, scope, options, true, patch, false);
     }
 
     /**
@@ -262,7 +265,7 @@ public final class ResourceStore {
      * change in between (retrying from a fresh read when {@code retryOnConflict}).
      */
     public <T extends HasMetadata> CompletableFuture<HasMetadata> mutate(ResourceDefinition<T> def, String namespace,
-                                                                         String name, Scope scope, boolean dryRun,
+                                                                         String name, Scope scope, WriteOptions options,
                                                                          boolean retryOnConflict,
                                                                          Function<ObjectNode, ObjectNode> change,
                                                                          boolean createIfMissing) {
@@ -271,7 +274,7 @@ public final class ResourceStore {
             if (stored.isEmpty()) {
                 if (createIfMissing && def.strategy().allowCreateOnUpdate() && scope == Scope.MAIN) {
                     ObjectNode body = change.apply(null);
-                    return create(def, namespace, body, dryRun);
+                    return create(def, namespace, body, options);
                 }
                 throw notFound(def, name);
             }
@@ -282,7 +285,8 @@ public final class ResourceStore {
             if (Json.tree(updated).equals(current)) {
                 return CompletableFuture.completedFuture((HasMetadata) old);
             }
-            if (dryRun) {
+            recordManager(def, current, updated, options, scope);
+            if (options.dryRun()) {
                 return CompletableFuture.completedFuture((HasMetadata) updated);
             }
             if (updated.getMetadata().getDeletionTimestamp() != null && !holdsDeletion(def, updated)) {
@@ -297,9 +301,45 @@ public final class ResourceStore {
                     throw ApiException.conflict(def.group(), def.plural(), name,
                             "the object has been modified; please apply your changes to the latest version and try again");
                 }
-                return mutate(def, namespace, name, scope, dryRun, true, change, createIfMissing);
+                return mutate(def, namespace, name, scope, options, true, change, createIfMissing);
             });
         });
+    }
+
+    /** What a server-side apply did: the object, and whether the apply created it. */
+    public record Applied(HasMetadata object, boolean created) {
+    }
+
+    /**
+     * Server-side apply: merges {@code configuration} into the live object with field ownership for
+     * {@code manager}, or creates the object from it when it does not exist.
+     */
+    public <T extends HasMetadata> CompletableFuture<Applied> apply(ResourceDefinition<T> def, String namespace, String name,
+                                                                   ObjectNode configuration, String manager, boolean force,
+                                                                   boolean dryRun) {
+        WriteOptions options = new WriteOptions(dryRun, null);
+        return etcd.get(def.key(namespace, name)).thenCompose(stored -> {
+            if (stored.isEmpty()) {
+                ObjectNode created = ServerSideApply.apply(null, configuration, def.type(), manager, force).merged();
+                created.with("metadata").put("name", name);
+                return create(def, namespace, created, options).thenApply(o -> new Applied(o, true));
+            }
+            return mutate(def, namespace, name, Scope.MAIN, options, true,
+                    current -> ServerSideApply.apply(current, configuration, def.type(), manager, force).merged(), false)
+                    .thenApply(o -> new Applied(o, false));
+        });
+    }
+
+    /** Records {@code options.fieldManager()} as the owner of what this write changed (an Update entry). */
+    private static <T extends HasMetadata> void recordManager(ResourceDefinition<T> def, ObjectNode before, T after,
+                                                              WriteOptions options, Scope scope) {
+        if (options.fieldManager() == null) {
+            return;
+        }
+        ObjectNode afterTree = Json.tree(after);
+        ManagedFields.recordUpdate(before, afterTree, def.type(), options.fieldManager(), ManagedFields.UPDATE,
+                def.apiVersion(), now(), scope == Scope.STATUS ? "status" : "");
+        after.getMetadata().setManagedFields(Json.convert(afterTree, def.type()).getMetadata().getManagedFields());
     }
 
     private <T extends HasMetadata> T prepareUpdate(ResourceDefinition<T> def, String namespace, String name, T old,
