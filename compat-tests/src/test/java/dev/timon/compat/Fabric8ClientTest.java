@@ -1,0 +1,138 @@
+package dev.timon.compat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** A second real client: fabric8's kubernetes-client does CRUD, watches and runs an informer against Timon. */
+class Fabric8ClientTest {
+
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        String kubeconfig = Files.readString(TestCluster.get().kubeconfig());
+        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("fabric8").endMetadata().build())
+                .create();
+    }
+
+    @AfterAll
+    static void close() {
+        client.close();
+    }
+
+    @Test
+    void crudRoundTripsThroughTheApi() {
+        Deployment created = client.apps().deployments().inNamespace("fabric8").resource(new DeploymentBuilder()
+                .withNewMetadata().withName("crud").endMetadata()
+                .withNewSpec().withReplicas(2)
+                .withNewSelector().withMatchLabels(Map.of("app", "crud")).endSelector()
+                .withNewTemplate().withNewMetadata().withLabels(Map.of("app", "crud")).endMetadata()
+                .withNewSpec().addNewContainer().withName("main").withImage("busybox:1.36").endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
+        assertNotNull(created.getMetadata().getUid());
+        assertEquals("RollingUpdate", created.getSpec().getStrategy().getType());
+
+        Deployment edited = client.apps().deployments().inNamespace("fabric8").withName("crud")
+                .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(5).endSpec().build());
+        assertEquals(5, edited.getSpec().getReplicas());
+        assertEquals(2L, edited.getMetadata().getGeneration());
+
+        client.apps().deployments().inNamespace("fabric8").withName("crud").scale(3);
+        assertEquals(3, client.apps().deployments().inNamespace("fabric8").withName("crud").get().getSpec().getReplicas());
+
+        Deployment stale = new DeploymentBuilder(created).editSpec().withReplicas(9).endSpec().build();
+        KubernetesClientException conflict = assertThrows(KubernetesClientException.class,
+                () -> client.apps().deployments().inNamespace("fabric8").resource(stale).update());
+        assertEquals(409, conflict.getCode());
+
+        client.apps().deployments().inNamespace("fabric8").withName("crud").delete();
+        client.apps().deployments().inNamespace("fabric8").withName("crud").waitUntilCondition(d -> d == null, 30, TimeUnit.SECONDS);
+        assertNull(client.apps().deployments().inNamespace("fabric8").withName("crud").get());
+    }
+
+    @Test
+    void watchDeliversAddedModifiedDeleted() throws Exception {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        try (Watch watch = client.configMaps().inNamespace("fabric8").withLabel("watched", "yes").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, ConfigMap resource) {
+                events.add(action + " " + resource.getMetadata().getName());
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            client.configMaps().inNamespace("fabric8").resource(new ConfigMapBuilder().withNewMetadata().withName("w")
+                    .withLabels(Map.of("watched", "yes")).endMetadata().withData(Map.of("k", "1")).build()).create();
+            client.configMaps().inNamespace("fabric8").withName("w").edit(c -> new ConfigMapBuilder(c).withData(Map.of("k", "2")).build());
+            client.configMaps().inNamespace("fabric8").withName("w").delete();
+            assertEquals("ADDED w", events.poll(20, TimeUnit.SECONDS));
+            assertEquals("MODIFIED w", events.poll(20, TimeUnit.SECONDS));
+            assertEquals("DELETED w", events.poll(20, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void informerSyncsAndFollowsChanges() throws Exception {
+        client.configMaps().inNamespace("fabric8").resource(new ConfigMapBuilder().withNewMetadata().withName("before")
+                .withLabels(Map.of("informed", "yes")).endMetadata().build()).create();
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace("fabric8").withLabel("informed", "yes")
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(ConfigMap obj) {
+                        events.add("add " + obj.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onUpdate(ConfigMap oldObj, ConfigMap newObj) {
+                        events.add("update " + newObj.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onDelete(ConfigMap obj, boolean deletedFinalStateUnknown) {
+                        events.add("delete " + obj.getMetadata().getName());
+                    }
+                });
+        try {
+            assertEquals("add before", events.poll(20, TimeUnit.SECONDS));
+            client.configMaps().inNamespace("fabric8").resource(new ConfigMapBuilder().withNewMetadata().withName("after")
+                    .withLabels(Map.of("informed", "yes")).endMetadata().build()).create();
+            assertEquals("add after", events.poll(20, TimeUnit.SECONDS));
+            client.configMaps().inNamespace("fabric8").withName("before").delete();
+            assertEquals("delete before", events.poll(20, TimeUnit.SECONDS));
+            assertEquals(List.of("after"), informer.getStore().list().stream().map(c -> c.getMetadata().getName()).toList());
+        } finally {
+            informer.close();
+        }
+    }
+}
