@@ -1,5 +1,6 @@
 package dev.timon.controllers;
 
+import dev.timon.controllers.replicaset.ReplicaSetController;
 import dev.timon.controllers.serviceaccount.ServiceAccountController;
 
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ public final class Controllers {
 
     public static Map<String, Function<ControllerContext, Controller>> all() {
         Map<String, Function<ControllerContext, Controller>> controllers = new LinkedHashMap<>();
+        controllers.put("replicaset", ReplicaSetController::new);
         controllers.put("serviceaccount", ServiceAccountController::new);
         return controllers;
     }
