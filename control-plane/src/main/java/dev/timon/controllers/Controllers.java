@@ -1,5 +1,6 @@
 package dev.timon.controllers;
 
+import dev.timon.controllers.deployment.DeploymentController;
 import dev.timon.controllers.replicaset.ReplicaSetController;
 import dev.timon.controllers.serviceaccount.ServiceAccountController;
 
@@ -16,6 +17,7 @@ public final class Controllers {
     public static Map<String, Function<ControllerContext, Controller>> all() {
         Map<String, Function<ControllerContext, Controller>> controllers = new LinkedHashMap<>();
         controllers.put("replicaset", ReplicaSetController::new);
+        controllers.put("deployment", DeploymentController::new);
         controllers.put("serviceaccount", ServiceAccountController::new);
         return controllers;
     }
