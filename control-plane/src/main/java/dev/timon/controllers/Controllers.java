@@ -1,6 +1,8 @@
 package dev.timon.controllers;
 
 import dev.timon.controllers.deployment.DeploymentController;
+import dev.timon.controllers.garbagecollector.GarbageCollector;
+import dev.timon.controllers.namespace.NamespaceController;
 import dev.timon.controllers.replicaset.ReplicaSetController;
 import dev.timon.controllers.serviceaccount.ServiceAccountController;
 
@@ -18,6 +20,8 @@ public final class Controllers {
         Map<String, Function<ControllerContext, Controller>> controllers = new LinkedHashMap<>();
         controllers.put("replicaset", ReplicaSetController::new);
         controllers.put("deployment", DeploymentController::new);
+        controllers.put("garbagecollector", GarbageCollector::new);
+        controllers.put("namespace", NamespaceController::new);
         controllers.put("serviceaccount", ServiceAccountController::new);
         return controllers;
     }
