@@ -94,8 +94,25 @@ public final class ControlPlane implements AutoCloseable {
         Path kubeconfig = config.dataDir().resolve("kubeconfig");
         Kubeconfig.write(kubeconfig, "https://" + address, ca.certificatePath(), adminToken);
         LOG.info("control plane ready; kubeconfig at {}", kubeconfig);
-        return new ControlPlane(vertx, etcd, cache, apiServer, kubeconfig, adminToken, ca);
+        ControlPlane controlPlane = new ControlPlane(vertx, etcd, cache, apiServer, kubeconfig, adminToken, ca);
+        controlPlane.startSchedulerAndControllers();
+        return controlPlane;
     }
+
+    // --- scheduler and controller manager in this process (off with -Dtimon.controllers=false) ---------------
+
+    private final java.util.List<AutoCloseable> components = new java.util.ArrayList<>();
+
+    /** Runs them as clients of this API server, exactly as when they run as their own processes. */
+    private void startSchedulerAndControllers() throws Exception {
+        if (!Boolean.parseBoolean(System.getProperty("timon.controllers", "true"))) {
+            return;
+        }
+        components.add(dev.timon.scheduler.SchedulerService.start(kubeconfig, true));
+        components.add(dev.timon.controllers.ControllerManager.start(kubeconfig, true));
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
 
     public Path kubeconfig() {
         return kubeconfig;
@@ -111,6 +128,9 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        for (AutoCloseable component : components) {
+            component.close();
+        }
         apiServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         cache.close();
         etcd.close();

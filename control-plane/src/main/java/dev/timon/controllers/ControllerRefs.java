@@ -1,0 +1,63 @@
+package dev.timon.controllers;
+
+import dev.timon.client.Informers;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Upstream's ControllerRefManager: the objects an owner controls are those with its controller reference;
+ * orphans matching its selector are adopted and controlled objects that no longer match are released.
+ * Writes carry the cached resourceVersion, so acting on a stale cache fails with a conflict and is retried.
+ */
+public final class ControllerRefs {
+
+    private ControllerRefs() {
+    }
+
+    public static <T extends HasMetadata> List<T> claim(ControllerContext context, HasMetadata owner,
+                                                        LabelSelector selector, Class<T> type) {
+        String ownerUid = owner.getMetadata().getUid();
+        boolean ownerDeleting = ObjectKeys.isDeleting(owner);
+        List<T> claimed = new ArrayList<>();
+        for (T candidate : context.informers().byIndex(type, Informers.BY_NAMESPACE, owner.getMetadata().getNamespace())) {
+            OwnerReference ref = ObjectKeys.controllerOf(candidate).orElse(null);
+            boolean matches = Selectors.matches(selector, candidate.getMetadata().getLabels());
+            boolean mutable = !ownerDeleting && !ObjectKeys.isDeleting(candidate);
+            if (ref != null && ref.getUid().equals(ownerUid)) {
+                if (matches) {
+                    claimed.add(candidate);
+                } else if (mutable) {
+                    setOwnerReferences(context, candidate, without(candidate, ownerUid));
+                }
+            } else if (ref == null && matches && mutable) {
+                List<OwnerReference> refs = without(candidate, ownerUid);
+                refs.add(PodControl.controllerRef(owner));
+                claimed.add(setOwnerReferences(context, candidate, refs));
+            }
+        }
+        return claimed;
+    }
+
+    private static List<OwnerReference> without(HasMetadata object, String uid) {
+        List<OwnerReference> refs = new ArrayList<>();
+        if (object.getMetadata().getOwnerReferences() != null) {
+            for (OwnerReference ref : object.getMetadata().getOwnerReferences()) {
+                if (!ref.getUid().equals(uid)) {
+                    refs.add(ref);
+                }
+            }
+        }
+        return refs;
+    }
+
+    private static <T extends HasMetadata> T setOwnerReferences(ControllerContext context, T object,
+                                                                List<OwnerReference> refs) {
+        T copy = context.client().getKubernetesSerialization().clone(object);
+        copy.getMetadata().setOwnerReferences(refs.isEmpty() ? null : refs);
+        return context.client().resource(copy).update();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.timon.scheduler;
+
+import io.fabric8.kubernetes.api.model.Node;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** A node with the pods the scheduler counts on it and the sums of their requests. Guarded by the cache's lock. */
+public final class NodeInfo {
+
+    private Node node;
+    private Map<String, Long> allocatable;
+    private final Map<String, PodInfo> pods = new LinkedHashMap<>();
+    private final Map<String, Long> requested = new HashMap<>();
+    private final Set<String> usedPorts = new HashSet<>();
+    private final Map<String, Integer> podsByOwner = new HashMap<>();
+    private long nonZeroCpu;
+    private long nonZeroMemory;
+
+    public NodeInfo(Node node) {
+        setNode(node);
+    }
+
+    public void setNode(Node node) {
+        this.node = node;
+        this.allocatable = PodInfo.amounts(node.getStatus() == null ? null : node.getStatus().getAllocatable());
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public String name() {
+        return node.getMetadata().getName();
+    }
+
+    public long allocatable(String resource) {
+        return allocatable.getOrDefault(resource, 0L);
+    }
+
+    public long requested(String resource) {
+        return resource.equals(PodInfo.PODS) ? pods.size() : requested.getOrDefault(resource, 0L);
+    }
+
+    public long nonZeroCpu() {
+        return nonZeroCpu;
+    }
+
+    public long nonZeroMemory() {
+        return nonZeroMemory;
+    }
+
+    public Iterable<PodInfo> pods() {
+        return pods.values();
+    }
+
+    public int podCount() {
+        return pods.size();
+    }
+
+    public boolean portInUse(String port) {
+        return usedPorts.contains(port);
+    }
+
+    public int podsOwnedBy(String ownerUid) {
+        return podsByOwner.getOrDefault(ownerUid, 0);
+    }
+
+    void addPod(PodInfo pod) {
+        String uid = pod.pod().getMetadata().getUid();
+        if (pods.containsKey(uid)) {
+            removePod(uid);
+        }
+        pods.put(uid, pod);
+        pod.requests().forEach((name, amount) -> requested.merge(name, amount, Long::sum));
+        usedPorts.addAll(pod.hostPorts());
+        nonZeroCpu += pod.nonZeroCpu();
+        nonZeroMemory += pod.nonZeroMemory();
+        if (pod.ownerUid() != null) {
+            podsByOwner.merge(pod.ownerUid(), 1, Integer::sum);
+        }
+    }
+
+    void removePod(String uid) {
+        PodInfo pod = pods.remove(uid);
+        if (pod == null) {
+            return;
+        }
+        pod.requests().forEach((name, amount) -> requested.merge(name, -amount, Long::sum));
+        usedPorts.removeAll(pod.hostPorts());
+        nonZeroCpu -= pod.nonZeroCpu();
+        nonZeroMemory -= pod.nonZeroMemory();
+        if (pod.ownerUid() != null) {
+            podsByOwner.merge(pod.ownerUid(), -1, Integer::sum);
+        }
+    }
+
+    /** For tests and benchmarks: a node holding the given pods. */
+    public static NodeInfo of(Node node, PodInfo... pods) {
+        NodeInfo info = new NodeInfo(node);
+        for (PodInfo pod : pods) {
+            info.addPod(pod);
+        }
+        return info;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.timon.scheduler;
+
+import dev.timon.client.ComponentFlags;
+
+/** Entry point of a stand-alone scheduler: {@code --kubeconfig K [--leader-elect=true]}. */
+public final class SchedulerMain {
+
+    private SchedulerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ComponentFlags flags = ComponentFlags.parse("scheduler", args);
+        flags.runUntilShutdown(SchedulerService.start(flags.kubeconfig(), flags.leaderElect()));
+    }
+}

@@ -1,0 +1,78 @@
+package dev.timon.scheduler;
+
+import dev.timon.client.Informers;
+import dev.timon.client.KubeClients;
+import dev.timon.client.LeaderElection;
+import dev.timon.controllers.EventRecorder;
+import dev.timon.scheduler.plugins.SchedulerPlugin;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+
+/** A scheduler process's life: client, informers, the scheduler, optionally behind the kube-scheduler Lease. */
+public final class SchedulerService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerService.class);
+    public static final String LEASE_NAME = "kube-scheduler";
+
+    private final KubernetesClient client;
+    private LeaderElection election;
+    private Informers informers;
+    private EventRecorder events;
+    private Scheduler scheduler;
+
+    private SchedulerService(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public static SchedulerService start(Path kubeconfig, boolean leaderElect) throws Exception {
+        SchedulerService service = new SchedulerService(KubeClients.fromKubeconfig(kubeconfig));
+        if (leaderElect) {
+            service.election = LeaderElection.start(service.client, LEASE_NAME, service::runLogged, service::stopRunning);
+        } else {
+            service.run();
+        }
+        return service;
+    }
+
+    private synchronized void run() throws Exception {
+        informers = new Informers(client);
+        events = new EventRecorder(client, Scheduler.NAME);
+        scheduler = new Scheduler(client, informers, events, SchedulerPlugin.defaults());
+        informers.startAndSync(120);
+        scheduler.start();
+        LOG.info("scheduler running");
+    }
+
+    private void runLogged() {
+        try {
+            run();
+        } catch (Exception e) {
+            LOG.error("scheduler failed to start", e);
+            stopRunning();
+        }
+    }
+
+    private synchronized void stopRunning() {
+        if (scheduler != null) {
+            scheduler.close();
+        }
+        if (informers != null) {
+            informers.close();
+        }
+        if (events != null) {
+            events.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (election != null) {
+            election.close();
+        }
+        stopRunning();
+        client.close();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.timon.scheduler.plugins;
+
+import dev.timon.scheduler.NodeInfo;
+import dev.timon.scheduler.PodInfo;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.Toleration;
+
+import java.util.List;
+
+/** Nodes must be Ready and not cordoned (unless the pod tolerates node.kubernetes.io/unschedulable). */
+public final class NodeReady implements SchedulerPlugin {
+
+    static final String UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable";
+
+    @Override
+    public List<String> filter(PodInfo pod, NodeInfo node) {
+        var spec = node.node().getSpec();
+        if (spec != null && Boolean.TRUE.equals(spec.getUnschedulable()) && !toleratesCordon(pod)) {
+            return List.of("node(s) were unschedulable");
+        }
+        if (!ready(node)) {
+            return List.of("node(s) were not ready");
+        }
+        return List.of();
+    }
+
+    private static boolean ready(NodeInfo node) {
+        if (node.node().getStatus() == null || node.node().getStatus().getConditions() == null) {
+            return false;
+        }
+        for (NodeCondition condition : node.node().getStatus().getConditions()) {
+            if ("Ready".equals(condition.getType())) {
+                return "True".equals(condition.getStatus());
+            }
+        }
+        return false;
+    }
+
+    private static boolean toleratesCordon(PodInfo pod) {
+        List<Toleration> tolerations = pod.pod().getSpec().getTolerations();
+        Taint cordon = new Taint("NoSchedule", UNSCHEDULABLE_TAINT, null, null);
+        return tolerations != null && tolerations.stream().anyMatch(t -> TaintToleration.tolerates(t, cordon));
+    }
+}
