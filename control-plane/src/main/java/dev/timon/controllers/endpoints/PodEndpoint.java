@@ -1,5 +1,6 @@
 package dev.timon.controllers.endpoints;
 
+import dev.timon.controllers.OwnedPods;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -37,25 +38,15 @@ public record PodEndpoint(Pod pod, String ip, boolean ready, boolean serving, bo
         for (Pod pod : pods) {
             String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
             boolean terminating = pod.getMetadata().getDeletionTimestamp() != null;
-            if (ip == null || ip.isEmpty() || isFinished(pod) || terminating && !includeTerminating && !publishNotReady) {
+            if (ip == null || ip.isEmpty() || OwnedPods.isFinished(pod) || terminating && !includeTerminating && !publishNotReady) {
                 continue;
             }
-            boolean podReady = isReady(pod);
+            boolean podReady = OwnedPods.isReady(pod);
             endpoints.add(new PodEndpoint(pod, ip, publishNotReady || podReady && !terminating, publishNotReady || podReady,
                     terminating, hostnameFor(pod, service), pod.getSpec().getNodeName(), resolvePorts(service, pod)));
         }
         endpoints.sort(Comparator.comparing(PodEndpoint::ip).thenComparing(e -> e.pod().getMetadata().getName()));
         return endpoints;
-    }
-
-    public static boolean isReady(Pod pod) {
-        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
-    static boolean isFinished(Pod pod) {
-        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        return "Succeeded".equals(phase) || "Failed".equals(phase);
     }
 
     /** A pod's hostname is published only for the service its subdomain names (how headless DNS finds it). */

@@ -28,7 +28,7 @@ class StatefulSetPlanTest {
             "scale down from the highest             | 1 | false | 0 | nH nH nH       | ''      | 2",
             "scale down waits for termination        | 1 | false | 0 | nH nH nT       | ''      | ''",
             "scale down waits for health             | 1 | false | 0 | nH nU nH       | ''      | ''",
-            "parallel scale down all at once         | 1 | true  | 0 | nH nH nH       | ''      | 1 2",
+            "parallel scale down all at once         | 1 | true  | 0 | nH nH nH       | ''      | 2 1",
             "failed pod is replaced                  | 3 | false | 0 | nH nF nH       | ''      | 1",
             "update from the highest ordinal         | 3 | false | 0 | oH oH oH       | ''      | 2",
             "update continues downwards              | 3 | false | 0 | oH oH nH       | ''      | 1",
