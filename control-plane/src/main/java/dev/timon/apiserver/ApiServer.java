@@ -65,7 +65,11 @@ public final class ApiServer {
         List<Future<HttpServer>> started = new ArrayList<>();
         int instances = Math.max(2, Runtime.getRuntime().availableProcessors());
         for (int i = 0; i < instances; i++) {
-            HttpServer server = vertx.createHttpServer(options).requestHandler(this::accept);
+            HttpServer server = vertx.createHttpServer(options).requestHandler(this::accept)
+                    // Watches over WebSocket are not served yet; without these handlers Vert.x leaves an upgrade
+                    // request unanswered. 503 is what makes clients (fabric8) fall back to HTTP watch streams.
+                    .webSocketHandshakeHandler(handshake -> handshake.reject(503))
+                    .webSocketHandler(webSocket -> webSocket.close());
             servers.add(server);
             started.add(server.listen());
         }

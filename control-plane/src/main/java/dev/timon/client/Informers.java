@@ -1,0 +1,103 @@
+package dev.timon.client;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * One shared informer per resource type, so every controller in a process reads the same cache and the API server
+ * serves one watch per type. Every informer is indexed by owner UID; pods also by node name.
+ */
+public final class Informers implements AutoCloseable {
+
+    /** Index of objects by the UID of each of their owners. */
+    public static final String BY_OWNER = "byOwnerUid";
+    /** Index of pods by spec.nodeName ("" for unscheduled pods). */
+    public static final String BY_NODE = "byNodeName";
+    /** fabric8's built-in namespace index. */
+    public static final String BY_NAMESPACE = "namespace";
+
+    private final KubernetesClient client;
+    private final Map<Class<?>, SharedIndexInformer<?>> informers = new ConcurrentHashMap<>();
+    private volatile boolean started;
+
+    public Informers(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** The shared informer of a type, created (not started) on first use. */
+    @SuppressWarnings("unchecked")
+    public <T extends HasMetadata> SharedIndexInformer<T> forType(Class<T> type) {
+        return (SharedIndexInformer<T>) informers.computeIfAbsent(type, t -> create(type));
+    }
+
+    private <T extends HasMetadata> SharedIndexInformer<T> create(Class<T> type) {
+        if (started) {
+            throw new IllegalStateException("informer for " + type.getSimpleName() + " requested after start");
+        }
+        SharedIndexInformer<T> informer = client.resources(type).inAnyNamespace().runnableInformer(0);
+        Map<String, Function<T, List<String>>> indexers = new java.util.HashMap<>();
+        indexers.put(BY_OWNER, Informers::ownerUids);
+        if (type == Pod.class) {
+            indexers.put(BY_NODE, o -> List.of(nodeName((Pod) o)));
+        }
+        informer.addIndexers(indexers);
+        return informer;
+    }
+
+    /** Starts every informer created so far and waits until their caches hold a full list. */
+    public void startAndSync(long timeoutSeconds) throws Exception {
+        started = true;
+        List<CompletableFuture<Void>> syncs = new ArrayList<>();
+        for (SharedIndexInformer<?> informer : informers.values()) {
+            syncs.add(informer.start().toCompletableFuture());
+        }
+        CompletableFuture.allOf(syncs.toArray(CompletableFuture[]::new)).get(timeoutSeconds, TimeUnit.SECONDS);
+    }
+
+    public <T extends HasMetadata> List<T> byIndex(Class<T> type, String index, String value) {
+        return forType(type).getIndexer().byIndex(index, value);
+    }
+
+    /** A cached object by namespace and name (namespace null or "" for cluster-scoped objects). */
+    public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
+        String key = namespace == null || namespace.isEmpty() ? name : namespace + "/" + name;
+        return forType(type).getStore().getByKey(key);
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        informers.values().forEach(SharedIndexInformer::stop);
+    }
+
+    private static String nodeName(Pod pod) {
+        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        return node == null ? "" : node;
+    }
+
+    private static List<String> ownerUids(HasMetadata object) {
+        List<OwnerReference> refs = object.getMetadata().getOwnerReferences();
+        if (refs == null || refs.isEmpty()) {
+            return List.of();
+        }
+        List<String> uids = new ArrayList<>(refs.size());
+        for (OwnerReference ref : refs) {
+            uids.add(ref.getUid());
+        }
+        return uids;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.timon.client;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectorBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Runs a component only while this process holds a Lease in kube-system, like upstream's --leader-elect. The lease
+ * lasts 10 s and is retried every 2 s, so a standby takes over within about 12 s of the leader vanishing, and at
+ * once when the leader stops cleanly (it releases the lease).
+ */
+public final class LeaderElection implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
+
+    private final ExecutorService executor;
+    private final CompletableFuture<?> elector;
+
+    private LeaderElection(ExecutorService executor, CompletableFuture<?> elector) {
+        this.executor = executor;
+        this.elector = elector;
+    }
+
+    /** Starts campaigning; {@code onStarted} runs once leading, {@code onStopped} when the lease is lost. */
+    public static LeaderElection start(KubernetesClient client, String leaseName, Runnable onStarted, Runnable onStopped) {
+        String identity = identity();
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "leader-election-" + leaseName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        var config = new LeaderElectionConfigBuilder()
+                .withName(leaseName)
+                .withLock(new LeaseLock("kube-system", leaseName, identity))
+                .withLeaseDuration(Duration.ofSeconds(10))
+                .withRenewDeadline(Duration.ofSeconds(8))
+                .withRetryPeriod(Duration.ofSeconds(2))
+                .withReleaseOnCancel(true)
+                .withLeaderCallbacks(new LeaderCallbacks(
+                        () -> {
+                            LOG.info("{} is now leader of {}", identity, leaseName);
+                            // Off the elector's thread: starting may take a while and renewals must go on.
+                            Thread starter = new Thread(onStarted, leaseName + "-start");
+                            starter.setDaemon(true);
+                            starter.start();
+                        },
+                        () -> {
+                            LOG.info("{} stopped leading {}", identity, leaseName);
+                            onStopped.run();
+                        },
+                        leader -> LOG.info("leader of {} is {}", leaseName, leader)))
+                .build();
+        CompletableFuture<?> elector = new LeaderElectorBuilder(client, executor).withConfig(config).build().start();
+        return new LeaderElection(executor, elector);
+    }
+
+    private static String identity() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "localhost";
+        }
+        return host + "_" + UUID.randomUUID();
+    }
+
+    @Override
+    public void close() {
+        elector.cancel(true);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.timon.controllers;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The shape of every controller: informer event handlers put keys on a rate-limited {@link WorkQueue}, and worker
+ * threads call {@link #reconcile} for one key at a time. Reconcile reads the informer caches, makes the world
+ * match the spec with API writes and must be idempotent; if it throws, the key is retried with back-off.
+ * Subclasses register their informer handlers in their constructor, before the informers start.
+ */
+public abstract class Controller implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+
+    protected final WorkQueue<String> queue;
+    private final String name;
+    private final int workers;
+    private final List<Thread> threads = new ArrayList<>();
+
+    protected Controller(String name, int workers) {
+        this(name, workers, RateLimiter.controllerDefault());
+    }
+
+    protected Controller(String name, int workers, RateLimiter<String> rateLimiter) {
+        this.name = name;
+        this.workers = workers;
+        this.queue = new WorkQueue<>(rateLimiter);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Makes the object behind the key match its desired state. */
+    protected abstract void reconcile(String key) throws Exception;
+
+    /** Starts the workers; call once the informer caches have synced. */
+    public void start() {
+        for (int i = 0; i < workers; i++) {
+            Thread thread = new Thread(this::work, name + "-worker-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    private void work() {
+        while (true) {
+            String key;
+            try {
+                key = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (key == null) {
+                return;
+            }
+            try {
+                reconcile(key);
+                queue.forget(key);
+            } catch (Exception e) {
+                int failures = queue.failures(key);
+                if (failures < 3) {
+                    LOG.debug("{}: retrying {}: {}", name, key, e.toString());
+                } else {
+                    LOG.warn("{}: retrying {} (failed {} times): {}", name, key, failures, e.toString());
+                }
+                queue.addRateLimited(key);
+            } finally {
+                queue.done(key);
+            }
+        }
+    }
+
+    public void enqueue(HasMetadata object) {
+        queue.add(ObjectKeys.key(object));
+    }
+
+    /** An event handler that enqueues the object itself on every add, update and delete. */
+    protected <T extends HasMetadata> ResourceEventHandler<T> enqueueing() {
+        return on(this::enqueue);
+    }
+
+    /** An event handler calling {@code action} with the new object on add and update, the last one on delete. */
+    protected static <T extends HasMetadata> ResourceEventHandler<T> on(Consumer<T> action) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                action.accept(obj);
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                action.accept(newObj);
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                action.accept(obj);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        queue.shutDown();
+        threads.forEach(Thread::interrupt);
+    }
+}

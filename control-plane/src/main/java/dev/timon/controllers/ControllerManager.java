@@ -1,0 +1,89 @@
+package dev.timon.controllers;
+
+import dev.timon.client.Informers;
+import dev.timon.client.KubeClients;
+import dev.timon.client.LeaderElection;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Runs the controllers against an API server, like kube-controller-manager: builds them on shared informers,
+ * starts the informers, waits for their caches, then starts the workers. With leader election, only while this
+ * process holds the kube-controller-manager Lease.
+ */
+public final class ControllerManager implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerManager.class);
+    public static final String LEASE_NAME = "kube-controller-manager";
+
+    private final KubernetesClient client;
+    private final Map<String, Function<ControllerContext, Controller>> factories;
+    private final List<Controller> running = new ArrayList<>();
+    private Informers informers;
+    private EventRecorder events;
+    private LeaderElection election;
+
+    public ControllerManager(KubernetesClient client, Map<String, Function<ControllerContext, Controller>> factories) {
+        this.client = client;
+        this.factories = factories;
+    }
+
+    public static ControllerManager start(Path kubeconfig, boolean leaderElect) throws Exception {
+        ControllerManager manager = new ControllerManager(KubeClients.fromKubeconfig(kubeconfig), Controllers.all());
+        if (leaderElect) {
+            manager.election = LeaderElection.start(manager.client, LEASE_NAME, manager::runOrExit, manager::stopRunning);
+        } else {
+            manager.run();
+        }
+        return manager;
+    }
+
+    /** Builds and starts every controller; returns once they run. */
+    public synchronized void run() throws Exception {
+        informers = new Informers(client);
+        events = new EventRecorder(client, "controller-manager");
+        ControllerContext context = new ControllerContext(client, informers, events);
+        for (var factory : factories.entrySet()) {
+            running.add(factory.getValue().apply(context));
+        }
+        informers.startAndSync(120);
+        running.forEach(Controller::start);
+        LOG.info("controllers running: {}", factories.keySet());
+    }
+
+    private void runOrExit() {
+        try {
+            run();
+        } catch (Exception e) {
+            LOG.error("controller manager failed to start", e);
+            stopRunning();
+        }
+    }
+
+    private synchronized void stopRunning() {
+        running.forEach(Controller::close);
+        running.clear();
+        if (informers != null) {
+            informers.close();
+        }
+        if (events != null) {
+            events.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (election != null) {
+            election.close();
+        }
+        stopRunning();
+        client.close();
+    }
+}

@@ -1,0 +1,16 @@
+package dev.timon.controllers;
+
+import dev.timon.client.ComponentFlags;
+
+/** Entry point of a stand-alone controller manager: {@code --kubeconfig K [--leader-elect=true]}. */
+public final class ControllerManagerMain {
+
+    private ControllerManagerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ComponentFlags flags = ComponentFlags.parse("controller-manager", args);
+        ControllerManager manager = ControllerManager.start(flags.kubeconfig(), flags.leaderElect());
+        flags.runUntilShutdown(manager);
+    }
+}
