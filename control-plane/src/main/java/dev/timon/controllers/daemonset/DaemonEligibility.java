@@ -1,5 +1,6 @@
 package dev.timon.controllers.daemonset;
 
+import dev.timon.controllers.Taints;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
@@ -9,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Toleration;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -33,7 +33,7 @@ public final class DaemonEligibility {
         List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
         List<Toleration> tolerations = podSpec.getTolerations() == null ? List.of() : podSpec.getTolerations();
         for (Taint taint : taints) {
-            if ("PreferNoSchedule".equals(taint.getEffect()) || tolerations.stream().anyMatch(t -> tolerates(t, taint))) {
+            if ("PreferNoSchedule".equals(taint.getEffect()) || Taints.toleration(tolerations, taint).isPresent()) {
                 continue;
             }
             if ("NoExecute".equals(taint.getEffect())) {
@@ -42,19 +42,6 @@ public final class DaemonEligibility {
             shouldRun = false;
         }
         return new Verdict(shouldRun, true);
-    }
-
-    static boolean tolerates(Toleration toleration, Taint taint) {
-        if (toleration.getEffect() != null && !toleration.getEffect().isEmpty() && !toleration.getEffect().equals(taint.getEffect())) {
-            return false;
-        }
-        boolean exists = "Exists".equals(toleration.getOperator());
-        if (toleration.getKey() == null || toleration.getKey().isEmpty()) {
-            return exists;
-        }
-        return toleration.getKey().equals(taint.getKey())
-                && (exists || Objects.equals(Objects.requireNonNullElse(toleration.getValue(), ""),
-                Objects.requireNonNullElse(taint.getValue(), "")));
     }
 
     private static boolean matchesNodeSelector(Node node, PodSpec podSpec) {
