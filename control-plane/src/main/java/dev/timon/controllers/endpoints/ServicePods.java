@@ -1,0 +1,62 @@
+package dev.timon.controllers.endpoints;
+
+import dev.timon.client.Informers;
+import dev.timon.controllers.ObjectKeys;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Which pods a service selects, and which services a pod change concerns: shared by both endpoint controllers. */
+final class ServicePods {
+
+    private ServicePods() {
+    }
+
+    static boolean hasSelector(Service service) {
+        return service.getSpec().getSelector() != null && !service.getSpec().getSelector().isEmpty();
+    }
+
+    static List<Pod> selectedBy(Service service, Informers informers) {
+        Map<String, String> selector = service.getSpec().getSelector();
+        return informers.byIndex(Pod.class, Informers.BY_NAMESPACE, service.getMetadata().getNamespace()).stream()
+                .filter(p -> matches(selector, p)).toList();
+    }
+
+    /** Calls {@code enqueue} with the key of every service selecting the pod before or after a change. */
+    static ResourceEventHandler<Pod> servicesOfPod(Informers informers, Consumer<String> enqueue) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                enqueueServices(pod, null);
+            }
+
+            @Override
+            public void onUpdate(Pod oldPod, Pod newPod) {
+                enqueueServices(newPod, oldPod);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean unknownFinalState) {
+                enqueueServices(pod, null);
+            }
+
+            private void enqueueServices(Pod pod, Pod old) {
+                for (Service service : informers.byIndex(Service.class, Informers.BY_NAMESPACE, pod.getMetadata().getNamespace())) {
+                    if (hasSelector(service) && (matches(service.getSpec().getSelector(), pod)
+                            || old != null && matches(service.getSpec().getSelector(), old))) {
+                        enqueue.accept(ObjectKeys.key(service));
+                    }
+                }
+            }
+        };
+    }
+
+    private static boolean matches(Map<String, String> selector, Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+        return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    }
+}

@@ -1,0 +1,149 @@
+package dev.timon.controllers.statefulset;
+
+import dev.timon.controllers.Controller;
+import dev.timon.controllers.ControllerContext;
+import dev.timon.controllers.Expectations;
+import dev.timon.controllers.ObjectKeys;
+import dev.timon.controllers.OwnedPods;
+import dev.timon.controllers.TemplateHash;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Pods named {@code <set>-0..N-1} with stable hostnames under the governing service, created, scaled and
+ * updated in the order {@link StatefulSetPlan} decides. volumeClaimTemplates are ignored: Timon serves no
+ * PersistentVolumeClaims. Pods are always created from the current template, so with a partition the pods
+ * below it keep their revision only until they are deleted (there are no ControllerRevisions to rebuild
+ * the old template from).
+ */
+public final class StatefulSetController extends Controller {
+
+    static final String POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
+    static final String POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
+    static final String REVISION_LABEL = "controller-revision-hash";
+
+    private final ControllerContext context;
+    private final Expectations expectations = new Expectations();
+
+    public StatefulSetController(ControllerContext context) {
+        super("statefulset", 2);
+        this.context = context;
+        context.informers().forType(StatefulSet.class).addEventHandler(enqueueing());
+        context.informers().forType(Pod.class).addEventHandler(on((Pod pod) -> ObjectKeys.controllerOf(pod)
+                .filter(ref -> "StatefulSet".equals(ref.getKind()))
+                .ifPresent(ref -> {
+                    String key = ObjectKeys.key(pod.getMetadata().getNamespace(), ref.getName());
+                    expectations.creationObserved(key);
+                    expectations.deletionObserved(key, ObjectKeys.key(pod));
+                    queue.add(key);
+                })));
+    }
+
+    @Override
+    protected void reconcile(String key) {
+        StatefulSet sts = context.informers().get(StatefulSet.class, ObjectKeys.namespace(key), ObjectKeys.name(key));
+        if (sts == null) {
+            expectations.forget(key);
+            return;
+        }
+        if (ObjectKeys.isDeleting(sts) || !expectations.satisfied(key)) {
+            return;
+        }
+        String name = sts.getMetadata().getName();
+        String updateRevision = name + "-" + TemplateHash.of(sts.getSpec().getTemplate());
+        Map<Integer, Pod> pods = new HashMap<>();
+        for (Pod pod : OwnedPods.controlledBy(sts, context.informers())) {
+            ordinal(name, pod.getMetadata().getName()).ifPresent(o -> pods.put(o, pod));
+        }
+        Map<Integer, StatefulSetPlan.PodState> states = new HashMap<>();
+        pods.forEach((o, p) -> states.put(o, new StatefulSetPlan.PodState(revision(p),
+                "Running".equals(p.getStatus().getPhase()) && OwnedPods.isReady(p), ObjectKeys.isDeleting(p),
+                "Failed".equals(p.getStatus().getPhase()))));
+        int replicas = Objects.requireNonNullElse(sts.getSpec().getReplicas(), 1);
+        boolean parallel = "Parallel".equals(sts.getSpec().getPodManagementPolicy());
+        int partition = sts.getSpec().getUpdateStrategy() != null && "RollingUpdate".equals(sts.getSpec().getUpdateStrategy().getType())
+                && sts.getSpec().getUpdateStrategy().getRollingUpdate() != null
+                ? Objects.requireNonNullElse(sts.getSpec().getUpdateStrategy().getRollingUpdate().getPartition(), 0)
+                : "OnDelete".equals(sts.getSpec().getUpdateStrategy() == null ? null : sts.getSpec().getUpdateStrategy().getType())
+                ? Integer.MAX_VALUE : 0;
+        StatefulSetPlan.Step step = StatefulSetPlan.next(replicas, parallel, partition, updateRevision, states);
+        expectations.expectCreations(key, step.create().size());
+        expectations.expectDeletions(key, step.delete().stream().map(o -> ObjectKeys.key(pods.get(o))).toList());
+        for (int ordinal : step.create()) {
+            create(sts, ordinal, updateRevision, key);
+        }
+        for (int ordinal : step.delete()) {
+            Pod pod = pods.get(ordinal);
+            context.client().pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+            context.events().normal(sts, "SuccessfulDelete", "delete Pod " + pod.getMetadata().getName()
+                    + " in StatefulSet " + name + " successful");
+        }
+        updateStatus(sts, pods, updateRevision);
+    }
+
+    private void create(StatefulSet sts, int ordinal, String revision, String key) {
+        String podName = sts.getMetadata().getName() + "-" + ordinal;
+        Pod pod = OwnedPods.fromTemplate(sts.getSpec().getTemplate(), sts, Map.of(POD_NAME_LABEL, podName,
+                POD_INDEX_LABEL, String.valueOf(ordinal), REVISION_LABEL, revision));
+        pod.getMetadata().setName(podName);
+        pod.getSpec().setHostname(podName);
+        pod.getSpec().setSubdomain(sts.getSpec().getServiceName());
+        try {
+            context.client().pods().inNamespace(sts.getMetadata().getNamespace()).resource(pod).create();
+            context.events().normal(sts, "SuccessfulCreate", "create Pod " + podName + " in StatefulSet "
+                    + sts.getMetadata().getName() + " successful");
+        } catch (RuntimeException e) {
+            expectations.creationObserved(key);
+            context.events().warning(sts, "FailedCreate", "create Pod " + podName + " in StatefulSet "
+                    + sts.getMetadata().getName() + " failed error: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private void updateStatus(StatefulSet sts, Map<Integer, Pod> pods, String updateRevision) {
+        List<Pod> live = pods.values().stream().filter(p -> !ObjectKeys.isDeleting(p)).toList();
+        int updated = (int) live.stream().filter(p -> updateRevision.equals(revision(p))).count();
+        int replicas = Objects.requireNonNullElse(sts.getSpec().getReplicas(), 1);
+        StatefulSetStatus status = new StatefulSetBuilder(sts).build().getStatus();
+        status = status == null ? new StatefulSetStatus() : status;
+        String currentRevision = status.getCurrentRevision() == null || updated == replicas && live.size() == replicas
+                ? updateRevision : status.getCurrentRevision();
+        status.setReplicas(live.size());
+        status.setReadyReplicas((int) live.stream().filter(OwnedPods::isReady).count());
+        status.setAvailableReplicas(status.getReadyReplicas());
+        status.setCurrentReplicas((int) live.stream().filter(p -> currentRevision.equals(revision(p))).count());
+        status.setUpdatedReplicas(updated);
+        status.setCurrentRevision(currentRevision);
+        status.setUpdateRevision(updateRevision);
+        status.setObservedGeneration(sts.getMetadata().getGeneration());
+        status.setCollisionCount(0);
+        if (!Objects.equals(status, sts.getStatus())) {
+            context.client().resources(StatefulSet.class).inNamespace(sts.getMetadata().getNamespace())
+                    .resource(new StatefulSetBuilder(sts).withStatus(status).build()).updateStatus();
+        }
+    }
+
+    private static String revision(Pod pod) {
+        return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(REVISION_LABEL);
+    }
+
+    /** The ordinal in "<set>-<n>", for pods of this set only. */
+    static java.util.Optional<Integer> ordinal(String setName, String podName) {
+        String prefix = setName + "-";
+        if (!podName.startsWith(prefix)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(Integer.parseInt(podName.substring(prefix.length())));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+}
