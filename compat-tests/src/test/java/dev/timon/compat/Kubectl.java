@@ -1,0 +1,78 @@
+package dev.timon.compat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real kubectl against a test cluster, output captured in files (no pipe can fill up and block it). */
+final class Kubectl {
+
+    record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    /** A started command; stop it with {@link #stop()}, which ends only this process. */
+    record Running(Process process, Path stdout, Path stderr) {
+        String out() throws IOException {
+            return Files.readString(stdout, StandardCharsets.UTF_8);
+        }
+
+        String err() throws IOException {
+            return Files.readString(stderr, StandardCharsets.UTF_8);
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private final Path kubeconfig;
+    private final Path workDir;
+
+    Kubectl(Path kubeconfig, Path workDir) {
+        this.kubeconfig = kubeconfig;
+        this.workDir = workDir;
+    }
+
+    /** Runs kubectl to completion within {@code timeout} (killed, and failing, past it). */
+    Result run(Map<String, String> env, String stdin, Duration timeout, String... args) throws IOException, InterruptedException {
+        return finish(start(env, stdin, args), timeout);
+    }
+
+    /** Starts kubectl with these arguments. */
+    Running start(Map<String, String> env, String stdin, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("kubectl", "--cache-dir", workDir.resolve("kube-cache").toString()));
+        command.addAll(List.of(args));
+        return startCommand(command, env, stdin);
+    }
+
+    /** Runs any command line (e.g. kubectl under script(1), for a terminal) with this cluster's KUBECONFIG. */
+    Running startCommand(List<String> command, Map<String, String> env, String stdin) throws IOException {
+        Path out = Files.createTempFile(workDir, "out", ".txt");
+        Path err = Files.createTempFile(workDir, "err", ".txt");
+        Path in = Files.createTempFile(workDir, "in", ".txt");
+        Files.writeString(in, stdin == null ? "" : stdin);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("KUBECONFIG", kubeconfig.toString());
+        return new Running(builder.start(), out, err);
+    }
+
+    static Result finish(Running running, Duration timeout) throws IOException, InterruptedException {
+        if (!running.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            running.stop();
+            throw new IllegalStateException(running.process().info().commandLine().orElse("command")
+                    + " did not finish within " + timeout + "; stderr: " + running.err());
+        }
+        return new Result(running.process().exitValue(), running.out(), running.err());
+    }
+}
