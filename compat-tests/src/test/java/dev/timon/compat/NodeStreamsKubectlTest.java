@@ -281,6 +281,12 @@ class NodeStreamsKubectlTest {
 
     private Process startEtcd() throws IOException, InterruptedException {
         Path data = home.resolve("etcd");
+        // A fresh store each run: objects left by an earlier run would clash with the ones this run creates.
+        if (Files.exists(data)) {
+            try (Stream<Path> files = Files.walk(data)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
         Process process = new ProcessBuilder("etcd", "--name", "streams-it", "--data-dir", data.toString(),
                 "--listen-client-urls", "http://127.0.0.1:" + ETCD_PORT,
                 "--advertise-client-urls", "http://127.0.0.1:" + ETCD_PORT,

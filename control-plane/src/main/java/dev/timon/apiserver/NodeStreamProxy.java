@@ -5,6 +5,7 @@ import dev.timon.registry.ResourceDefinition;
 import dev.timon.registry.ResourceStore;
 import dev.timon.registry.Subresource;
 import dev.timon.streams.UpgradeClient;
+import dev.timon.streams.UpgradedConnections;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
@@ -186,7 +187,7 @@ public final class NodeStreamProxy implements NodeStreams {
                         return;
                     }
                     request.response().headers().addAll(answer.headers());
-                    request.toNetSocket().onFailure(e -> answer.socket().close()).onSuccess(client -> {
+                    UpgradedConnections.take(request).onFailure(e -> answer.socket().close()).onSuccess(client -> {
                         NetSocket node = answer.socket();
                         client.write(answer.rest());
                         node.pipeTo(client);

@@ -211,11 +211,17 @@ public final class NodeServer implements AutoCloseable {
                 .onSuccess(streams -> {
                     if (upgrade == Upgrade.WEBSOCKET) {
                         request.toWebSocket().onSuccess(socket -> WebSocketRemoteCommand.serve(socket, streams))
-                                .onFailure(e -> streams.close());
+                                .onFailure(e -> {
+                                    LOG.warn("exec upgrade for {}/{} failed", namespace, pod, e);
+                                    streams.close();
+                                });
                     } else {
                         upgrade.accept(request, ContainerStreams.PROTOCOL)
                                 .onSuccess(socket -> SpdyRemoteCommand.serve(socket, options, streams))
-                                .onFailure(e -> streams.close());
+                                .onFailure(e -> {
+                                    LOG.warn("exec upgrade for {}/{} failed", namespace, pod, e);
+                                    streams.close();
+                                });
                     }
                 });
     }
@@ -234,10 +240,12 @@ public final class NodeServer implements AutoCloseable {
                 .onFailure(e -> Responses.error(request.response(), e))
                 .onSuccess(address -> {
                     if (upgrade == Upgrade.WEBSOCKET) {
-                        request.toWebSocket().onSuccess(socket -> PortForwarder.serve(socket, plainClient, address));
+                        request.toWebSocket().onSuccess(socket -> PortForwarder.serve(socket, plainClient, address))
+                                .onFailure(e -> LOG.warn("port-forward upgrade for {}/{} failed", namespace, pod, e));
                     } else {
                         upgrade.accept(request, PortForwarder.PROTOCOL)
-                                .onSuccess(socket -> PortForwarder.serve(socket, plainClient, address));
+                                .onSuccess(socket -> PortForwarder.serve(socket, plainClient, address))
+                                .onFailure(e -> LOG.warn("port-forward upgrade for {}/{} failed", namespace, pod, e));
                     }
                 });
     }

@@ -1,6 +1,7 @@
 package dev.timon.kubelet.server;
 
 import dev.timon.apimachinery.ApiException;
+import dev.timon.streams.UpgradedConnections;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.NetSocket;
@@ -35,6 +36,6 @@ enum Upgrade {
     Future<NetSocket> accept(HttpServerRequest request, String protocol) {
         request.response().putHeader("Connection", "Upgrade").putHeader("Upgrade", "SPDY/3.1")
                 .putHeader(PROTOCOL_HEADER, protocol);
-        return request.toNetSocket();
+        return UpgradedConnections.take(request);
     }
 }
