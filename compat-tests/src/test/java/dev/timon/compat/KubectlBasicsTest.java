@@ -3,12 +3,7 @@ package dev.timon.compat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,7 +26,7 @@ class KubectlBasicsTest {
     }
 
     private static Kubectl.Result apply(String namespace, String yaml) {
-        Kubectl.Result result = kubectl.run(yaml, java.util.Map.of(), "apply", "-n", namespace, "-f", "-");
+        Kubectl.Result result = kubectl.run(java.util.Map.of(), yaml, Kubectl.DEFAULT_TIMEOUT, "apply", "-n", namespace, "-f", "-");
         assertTrue(result.ok(), result::toString);
         return result;
     }
@@ -138,8 +133,8 @@ class KubectlBasicsTest {
         ok("create", "configmap", "settings", "-n", "conflict-ns", "--from-literal=a=1");
         String stale = ok("get", "cm", "settings", "-n", "conflict-ns", "-o", "yaml").out();
         ok("patch", "cm", "settings", "-n", "conflict-ns", "-p", "{\"data\":{\"a\":\"2\"}}");
-        Kubectl.Result replace = kubectl.run(stale.replace("a: \"1\"", "a: \"3\""), java.util.Map.of(),
-                "replace", "-f", "-");
+        Kubectl.Result replace = kubectl.run(java.util.Map.of(), stale.replace("a: \"1\"", "a: \"3\""),
+                Kubectl.DEFAULT_TIMEOUT, "replace", "-f", "-");
         assertFalse(replace.ok(), replace::toString);
         assertTrue(replace.err().contains("Error from server (Conflict)") && replace.err().contains(
                 "the object has been modified; please apply your changes to the latest version and try again"), replace::toString);
@@ -153,12 +148,12 @@ class KubectlBasicsTest {
         assertEquals("Error from server (NotFound): deployments.apps \"nope\" not found\n", missing.err());
         Kubectl.Result again = kubectl.run("create", "namespace", "err-ns");
         assertEquals("Error from server (AlreadyExists): namespaces \"err-ns\" already exists\n", again.err());
-        Kubectl.Result invalid = kubectl.run("""
+        Kubectl.Result invalid = kubectl.run(java.util.Map.of(), """
                 apiVersion: v1
                 kind: ConfigMap
                 metadata:
                   name: Bad_Name
-                """, java.util.Map.of(), "create", "-n", "err-ns", "-f", "-");
+                """, Kubectl.DEFAULT_TIMEOUT, "create", "-n", "err-ns", "-f", "-");
         assertFalse(invalid.ok());
         assertTrue(invalid.err().contains("The ConfigMap \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": "
                 + "a lowercase RFC 1123 subdomain must consist of"), invalid::toString);
@@ -190,22 +185,8 @@ class KubectlBasicsTest {
     void getWatchStreamsChangesAndWaitSeesAJsonpathCondition() throws Exception {
         ok("create", "namespace", "watch-ns");
         ok("create", "configmap", "watched", "-n", "watch-ns", "--from-literal=v=0");
-        Process watch = kubectl.start("get", "configmap", "watched", "-n", "watch-ns", "-w", "-o",
-                "jsonpath={.data.v}{\"\\n\"}");
-        List<String> seen = new ArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    synchronized (seen) {
-                        seen.add(line);
-                    }
-                }
-            } catch (Exception e) {
-                // The watch is stopped by the test.
-            }
-        });
-        reader.start();
+        Kubectl.Running watch = kubectl.start(java.util.Map.of(), null, "get", "configmap", "watched", "-n", "watch-ns",
+                "-w", "-o", "jsonpath={.data.v}{\"\\n\"}");
         Thread.sleep(1500);
         for (int v = 1; v <= 3; v++) {
             ok("patch", "configmap", "watched", "-n", "watch-ns", "-p", "{\"data\":{\"v\":\"" + v + "\"}}");
@@ -213,20 +194,11 @@ class KubectlBasicsTest {
         Kubectl.Result waited = kubectl.run("wait", "configmap/watched", "-n", "watch-ns",
                 "--for=jsonpath={.data.v}=3", "--timeout=20s");
         assertTrue(waited.out().contains("configmap/watched condition met"), waited::toString);
-        for (int i = 0; i < 100 && seenCount(seen) < 4; i++) {
+        for (int i = 0; i < 100 && watch.out().lines().count() < 4; i++) {
             Thread.sleep(100);
         }
-        watch.destroy();
-        watch.waitFor(5, TimeUnit.SECONDS);
-        synchronized (seen) {
-            assertEquals(List.of("0", "1", "2", "3"), seen);
-        }
-    }
-
-    private static int seenCount(List<String> seen) {
-        synchronized (seen) {
-            return seen.size();
-        }
+        watch.stop();
+        assertEquals(List.of("0", "1", "2", "3"), watch.out().lines().toList());
     }
 
     private static List<String> names(String out) {

@@ -85,7 +85,7 @@ public final class TestCluster {
     }
 
     public Kubectl kubectl() {
-        return new Kubectl(kubeconfig(), dir.resolve("kube-cache"));
+        return new Kubectl(kubeconfig(), dir.resolve("kubectl"));
     }
 
     private void stop() {

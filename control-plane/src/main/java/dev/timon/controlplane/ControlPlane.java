@@ -1,14 +1,13 @@
 package dev.timon.controlplane;
 
-import dev.timon.apimachinery.ApiException;
 import dev.timon.apiserver.ApiServer;
 import dev.timon.apiserver.Authenticator;
 import dev.timon.apiserver.Discovery;
+import dev.timon.apiserver.NodeStreamProxy;
 import dev.timon.apiserver.NodeStreams;
 import dev.timon.apiserver.OpenApiHandler;
 import dev.timon.apiserver.openapi.OpenApiService;
 import dev.timon.apiserver.ResourceHandler;
-import dev.timon.apiserver.Responses;
 import dev.timon.apiserver.SubresourceHandler;
 import dev.timon.pki.ClusterCa;
 import dev.timon.registry.Registry;
@@ -18,6 +17,7 @@ import dev.timon.registry.resources.BuiltinResources;
 import dev.timon.storage.EtcdStore;
 import dev.timon.storage.WatchCache;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -77,9 +77,11 @@ public final class ControlPlane implements AutoCloseable {
         new Bootstrap(registry, store).run(advertise, config.securePort()).get(30, TimeUnit.SECONDS);
 
         Vertx vertx = Vertx.vertx();
-        NodeStreams nodeStreams = (request, def, info, subresource) -> Responses.error(request.response(),
-                new ApiException(503, "ServiceUnavailable", "no node agent serves " + subresource.path() + " yet",
-                        ApiException.Target.NONE, List.of()));
+        ResourceDefinition<Node> nodes = (ResourceDefinition<Node>) registry.find("", "v1", "nodes").orElseThrow();
+        Path[] kubeletClient = ca.ensureCertificate("apiserver-kubelet-client", "kube-apiserver-kubelet-client",
+                List.of("system:masters"), List.of(), List.of(), false, true);
+        NodeStreams nodeStreams = new NodeStreamProxy(vertx, store, pods, nodes, kubeletClient[0], kubeletClient[1],
+                ca.certificatePath());
         OpenApiHandler openApi = new OpenApiHandler(vertx, new OpenApiService(registry));
         openApi.warmUp();
         ResourceHandler resources = new ResourceHandler(vertx, registry, store, cache,

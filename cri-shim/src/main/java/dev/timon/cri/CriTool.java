@@ -42,7 +42,7 @@ public final class CriTool {
     }
 
     /** Stops, then removes, every sandbox (with its containers), as the kubelet would on pod deletion. */
-    static void teardownPods(CriClient cri) {
+    public static void teardownPods(CriClient cri) {
         var pods = pods(cri);
         for (var pod : pods) {
             cri.stopPodSandbox(pod.getId()).join();

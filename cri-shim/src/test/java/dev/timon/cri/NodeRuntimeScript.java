@@ -7,19 +7,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs functions of scripts/node-runtime.sh, the same ones the ./timon launcher uses. */
-final class NodeRuntimeScript {
+/** Runs functions of scripts/node-runtime.sh, the same ones the ./timon launcher uses (shared with other modules' tests through the test jar). */
+public final class NodeRuntimeScript {
 
     private final Path repo;
     private final int registryPort;
 
-    NodeRuntimeScript(Path repo, int registryPort) {
+    public NodeRuntimeScript(Path repo, int registryPort) {
         this.repo = repo;
         this.registryPort = registryPort;
     }
 
     /** Runs {@code function args...} in a bash that sourced the script; fails with its output unless it exits 0. */
-    String run(String function, String... args) throws IOException, InterruptedException {
+    public String run(String function, String... args) throws IOException, InterruptedException {
         var command = new ArrayList<>(List.of("bash", "-c", "source \"$TIMON_REPO/scripts/node-runtime.sh\" && \"$@\"", "bash", function));
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
