@@ -88,8 +88,8 @@ class KubectlBasicsTest {
         String all = ok("get", "deployments", "-A").out();
         assertTrue(all.lines().findFirst().orElse("").startsWith("NAMESPACE"), all);
         assertTrue(all.lines().anyMatch(l -> l.startsWith("get-ns ") && l.contains("api")), all);
-        String pods = ok("get", "pods", "-n", "get-ns").err();
-        assertTrue(pods.contains("No resources found in get-ns namespace."), pods);
+        String jobs = ok("get", "jobs", "-n", "get-ns").err();
+        assertTrue(jobs.contains("No resources found in get-ns namespace."), jobs);
     }
 
     @Test

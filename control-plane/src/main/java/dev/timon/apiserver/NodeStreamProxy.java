@@ -78,14 +78,14 @@ public final class NodeStreamProxy implements NodeStreams {
         Context context = vertx.getOrCreateContext();
         Future.fromCompletionStage(store.get(pods, info.namespace(), info.name()), context)
                 .compose(object -> {
-                    Pod pod = (Pod) object;
+                    Pod pod = (Pod) object.object();
                     String path = nodePath(pod, subresource, request);
                     String nodeName = pod.getSpec().getNodeName();
                     if (nodeName == null || nodeName.isEmpty()) {
                         throw ApiException.badRequest("pod " + info.name() + " does not have a host assigned");
                     }
                     return Future.fromCompletionStage(store.get(nodes, "", nodeName), context)
-                            .map(node -> new Target(address((Node) node), port((Node) node), path));
+                            .map(node -> new Target(address((Node) node.object()), port((Node) node.object()), path));
                 })
                 .onSuccess(target -> {
                     if (request.headers().contains("Upgrade")) {

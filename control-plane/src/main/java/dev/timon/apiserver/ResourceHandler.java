@@ -203,13 +203,13 @@ public final class ResourceHandler {
                 request.getParam("continue"), request.getParam("resourceVersion"));
     }
 
-    /** An object as the client asked for it: a one-row Table or the object itself. */
-    private static byte[] render(HttpServerRequest request, ResourceDefinition<?> def, HasMetadata object) {
+    /** An object as the client asked for it: a one-row Table or the object's cached JSON. */
+    private static byte[] render(HttpServerRequest request, ResourceDefinition<?> def, CachedObject object) {
         if (wantsTable(request)) {
-            return Json.bytes(Tables.table(def, List.of(object), Tables.IncludeObject.parse(request.getParam("includeObject")),
-                    object.getMetadata().getResourceVersion(), null));
+            return Json.bytes(Tables.table(def, List.of(object.object()),
+                    Tables.IncludeObject.parse(request.getParam("includeObject")), Long.toString(object.revision()), null));
         }
-        return Json.bytes(object);
+        return object.json();
     }
 
     static boolean wantsTable(HttpServerRequest request) {

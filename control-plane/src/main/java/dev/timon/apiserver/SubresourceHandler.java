@@ -68,7 +68,7 @@ public final class SubresourceHandler {
         ScalePolicy<T> policy = def.scale();
         HttpMethod method = request.method();
         if (method.equals(HttpMethod.GET)) {
-            return store.get(def, info.namespace(), info.name()).thenApply(o -> Json.bytes(scaleOf(policy, (T) o)));
+            return store.get(def, info.namespace(), info.name()).thenApply(o -> Json.bytes(scaleOf(policy, (T) o.object())));
         }
         WriteOptions options = ResourceHandler.writeOptions(request);
         Function<ObjectNode, ObjectNode> newScale;

@@ -68,10 +68,13 @@ public final class ResourceStore {
 
     // ---- reads ----
 
-    /** A consistent read of one object straight from etcd. */
-    public CompletableFuture<HasMetadata> get(ResourceDefinition<?> def, String namespace, String name) {
+    /**
+     * A consistent read of one object: from the watch cache once it has caught up with etcd's newest
+     * revision. The cached object is shared: never mutate it.
+     */
+    public CompletableFuture<CachedObject> get(ResourceDefinition<?> def, String namespace, String name) {
         String key = def.key(namespace, name);
-        return etcd.get(key).thenApply(v -> decode(def, v.orElseThrow(() -> notFound(def, name))));
+        return freshness(null).thenApply(rev -> cache.get(def, key).orElseThrow(() -> notFound(def, name)));
     }
 
     public CompletableFuture<ListResult> list(ResourceDefinition<?> def, ListRequest request) {

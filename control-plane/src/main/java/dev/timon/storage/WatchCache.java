@@ -53,6 +53,8 @@ public final class WatchCache implements AutoCloseable {
         return t;
     });
     private volatile long revision;
+    private CompletableFuture<Long> nextProbe;
+    private boolean probeInFlight;
     private volatile Watch.Watcher etcdWatch;
     private volatile boolean closed;
 
@@ -94,7 +96,42 @@ public final class WatchCache implements AutoCloseable {
 
     /** Completes once the cache reflects etcd's newest revision, with that revision. */
     public CompletableFuture<Long> waitUntilFresh() {
-        return store.currentRevision().thenCompose(r -> waitFor(r).thenApply(v -> Math.max(r, revision)));
+        return newestRevision().thenCompose(r -> waitFor(r).thenApply(v -> Math.max(r, revision)));
+    }
+
+    /**
+     * etcd's newest revision, read by a probe sent after this call: concurrent callers share one probe, so a
+     * burst of consistent reads costs etcd one request instead of one each. A caller arriving while a probe
+     * is in flight waits for the next one, which starts after it arrived, so every read stays linearizable.
+     */
+    private synchronized CompletableFuture<Long> newestRevision() {
+        if (nextProbe == null) {
+            nextProbe = new CompletableFuture<>();
+        }
+        CompletableFuture<Long> answer = nextProbe;
+        if (!probeInFlight) {
+            sendProbe();
+        }
+        return answer;
+    }
+
+    private synchronized void sendProbe() {
+        CompletableFuture<Long> answering = nextProbe;
+        nextProbe = null;
+        probeInFlight = true;
+        store.currentRevision().whenComplete((rev, error) -> {
+            synchronized (this) {
+                probeInFlight = false;
+                if (nextProbe != null) {
+                    sendProbe();
+                }
+            }
+            if (error != null) {
+                answering.completeExceptionally(error);
+            } else {
+                answering.complete(rev);
+            }
+        });
     }
 
     /** Completes once the cache has applied {@code target}; fails with a TimeoutException after 3 s. */
