@@ -65,6 +65,9 @@ final class WatchStream implements CacheWatcher {
             writeError(ApiException.gone("too old resource version: " + fromRevision + " (" + cache.revision() + ")"));
             return;
         }
+        // Headers now, as upstream flushes them: clients (fabric8 informers) wait for them before they are ready,
+        // and a watch with nothing to report yet would otherwise send none.
+        response.writeHead();
         timeoutTimer = vertx.setTimer(timeoutSeconds * 1000, id -> stop());
         if (bookmarks) {
             bookmarkTimer = vertx.setPeriodic(BOOKMARK_INTERVAL_MS, id -> bookmark());
