@@ -58,7 +58,10 @@ public final class NodeAgent implements AutoCloseable {
 
     public static NodeAgent start(NodeAgentConfig config) throws Exception {
         Files.createDirectories(config.dataDir());
-        var client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(config.kubeconfig()))).build();
+        var clientConfig = Config.fromKubeconfig(Files.readString(config.kubeconfig()));
+        // The JDK client's HTTP/2 stalls other requests behind an open watch stream here; HTTP/1.1 gives each its own connection.
+        clientConfig.setHttp2Disable(true);
+        var client = new KubernetesClientBuilder().withConfig(clientConfig).build();
         var cri = CriClient.connect(config.containerdSocket());
         String nodeIp = config.nodeIp() != null ? config.nodeIp() : MachineInfo.internalIp();
         var api = new ApiRequests(client);
@@ -75,23 +78,29 @@ public final class NodeAgent implements AutoCloseable {
 
         var pods = PodAgent.create(cri, client, api, config.nodeName(), nodeIp, config.dataDir().resolve("pods"),
                 podLogsRoot(config.dataDir()), CgroupRoot.create(), podThreads, timer, probeThreads, killThreads);
-        var informer = client.pods().inAnyNamespace().withField("spec.nodeName", config.nodeName())
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(Pod pod) {
-                        pods.workers().update(pod);
-                    }
+        var informer = client.pods().inAnyNamespace().withField("spec.nodeName", config.nodeName()).runnableInformer(0);
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                pods.workers().update(pod);
+            }
 
-                    @Override
-                    public void onUpdate(Pod old, Pod pod) {
-                        pods.workers().update(pod);
-                    }
+            @Override
+            public void onUpdate(Pod old, Pod pod) {
+                pods.workers().update(pod);
+            }
 
-                    @Override
-                    public void onDelete(Pod pod, boolean finalStateUnknown) {
-                        pods.workers().removed(pod.getMetadata().getUid());
-                    }
-                }, 0);
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                pods.workers().removed(pod.getMetadata().getUid());
+            }
+        });
+        // Not awaited: events flow as soon as the list is in, and nothing here may wait on the watch.
+        informer.start().whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.error("pod informer failed to start", e);
+            }
+        });
         new RuntimeChanges(cri, pods.workers(), uid -> informer.hasSynced()
                 && informer.getStore().list().stream().noneMatch(p -> uid.equals(p.getMetadata().getUid())))
                 .start(timer);
