@@ -59,7 +59,9 @@ public final class NodeAgent implements AutoCloseable {
     public static NodeAgent start(NodeAgentConfig config) throws Exception {
         Files.createDirectories(config.dataDir());
         var clientConfig = Config.fromKubeconfig(Files.readString(config.kubeconfig()));
-        // The JDK client's HTTP/2 stalls other requests behind an open watch stream here; HTTP/1.1 gives each its own connection.
+        // The API server serves watches as HTTP streams only: it answers a WebSocket upgrade with a never-ending
+        // 200, on which fabric8's default WebSocket watch (and, over HTTP/2, the requests sharing its connection) hang.
+        clientConfig.setOnlyHttpWatches(true);
         clientConfig.setHttp2Disable(true);
         var client = new KubernetesClientBuilder().withConfig(clientConfig).build();
         var cri = CriClient.connect(config.containerdSocket());
