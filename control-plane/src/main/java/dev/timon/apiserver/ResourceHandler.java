@@ -293,7 +293,11 @@ public final class ResourceHandler {
     static DeleteRequest deleteRequest(HttpServerRequest request, byte[] body) {
         JsonNode options = body.length == 0 ? JsonNodeFactory.instance.objectNode()
                 : RequestBodies.parse(RequestBodies.mediaType(request), body);
-        String policy = request.getParam("propagationPolicy", options.path("propagationPolicy").asText(null));
+        // Vert.x's getParam(name, default) rejects a null default, which a body without propagationPolicy gives.
+        String policy = request.getParam("propagationPolicy");
+        if (policy == null) {
+            policy = options.path("propagationPolicy").asText(null);
+        }
         if (policy == null && options.path("orphanDependents").isBoolean()) {
             policy = options.path("orphanDependents").asBoolean() ? "Orphan" : "Background";
         }
