@@ -330,6 +330,7 @@ public final class ResourceHandler {
     static DeleteRequest deleteRequest(HttpServerRequest request, byte[] body) {
         JsonNode options = body.length == 0 ? JsonNodeFactory.instance.objectNode()
                 : RequestBodies.parse(RequestBodies.mediaType(request), body);
+        // Vert.x's getParam(name, default) rejects a null default, which a body without propagationPolicy gives.
         String policy = request.getParam("propagationPolicy");
         if (policy == null) {
             policy = options.path("propagationPolicy").asText(null);

@@ -66,8 +66,10 @@ final class WatchStream implements CacheWatcher {
             return;
         }
         // Headers now, as upstream flushes them: clients (fabric8 informers) wait for them before they are ready,
-        // and a watch with nothing to report yet would otherwise send none.
-        response.writeHead();
+        // and a watch with nothing to report yet would otherwise send none. Replayed events may have sent them already.
+        if (!response.headWritten()) {
+            response.writeHead();
+        }
         timeoutTimer = vertx.setTimer(timeoutSeconds * 1000, id -> stop());
         if (bookmarks) {
             bookmarkTimer = vertx.setPeriodic(BOOKMARK_INTERVAL_MS, id -> bookmark());

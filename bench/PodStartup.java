@@ -1,0 +1,86 @@
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pod startup latency: creates N pods at once on a node (image already present) and prints p50/p99 of
+ * creation -> all containers running, observed through a watch. Run with the node module's classpath:
+ * java -cp "node/target/lib/*" bench/PodStartup.java <kubeconfig> <node> [count] [image]
+ */
+public class PodStartup {
+    public static void main(String[] args) throws Exception {
+        var config = io.fabric8.kubernetes.client.Config.fromKubeconfig(Files.readString(Path.of(args[0])));
+        config.setOnlyHttpWatches(true);
+        // Over HTTP/2 the JDK client stalls requests that share a connection with an open watch here.
+        config.setHttp2Disable(true);
+        String node = args[1];
+        int count = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        String image = args.length > 3 ? args[3] : "busybox:1.36";
+        String run = "bench-" + Long.toHexString(System.currentTimeMillis());
+        try (var client = new KubernetesClientBuilder().withConfig(config).build()) {
+            var pods = client.pods().inNamespace("default");
+            var created = new ConcurrentHashMap<String, Long>();
+            var latencies = Collections.synchronizedList(new ArrayList<Long>());
+            var done = new CountDownLatch(count);
+            var seen = ConcurrentHashMap.<String>newKeySet();
+            var watch = pods.withLabel("bench", run).watch(new Watcher<Pod>() {
+                @Override
+                public void eventReceived(Action action, Pod pod) {
+                    var statuses = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
+                    boolean running = statuses != null && !statuses.isEmpty()
+                            && statuses.stream().allMatch(s -> s.getState() != null && s.getState().getRunning() != null);
+                    Long start = created.get(pod.getMetadata().getName());
+                    if (running && start != null && seen.add(pod.getMetadata().getName())) {
+                        latencies.add((System.nanoTime() - start) / 1_000_000);
+                        done.countDown();
+                    }
+                }
+
+                @Override
+                public void onClose(WatcherException cause) {
+                }
+            });
+            // Connections, TLS and model classes warmed up first, so the figure is the cluster's, not this JVM's start.
+            pods.list();
+            var pool = Executors.newFixedThreadPool(count);
+            for (int i = 0; i < count; i++) {
+                String name = run + "-" + i;
+                pool.execute(() -> {
+                    created.put(name, System.nanoTime());
+                    pods.resource(new PodBuilder().withNewMetadata().withName(name).withLabels(Map.of("bench", run)).endMetadata()
+                            .withNewSpec().withNodeName(node).withTerminationGracePeriodSeconds(0L)
+                            .addNewContainer().withName("main").withImage(image).withImagePullPolicy("IfNotPresent")
+                            .withCommand("sleep", "3600").endContainer().endSpec().build()).create();
+                });
+            }
+            boolean all = done.await(120, TimeUnit.SECONDS);
+            watch.close();
+            pool.shutdown();
+            var sorted = new ArrayList<>(latencies);
+            Collections.sort(sorted);
+            System.out.printf("pods: %d/%d running; startup latency p50 %d ms, p99 %d ms, max %d ms%n", sorted.size(), count,
+                    percentile(sorted, 50), percentile(sorted, 99), sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
+            pods.withLabel("bench", run).withGracePeriod(0).delete();
+            System.exit(all ? 0 : 1);
+        }
+    }
+
+    private static long percentile(java.util.List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+}

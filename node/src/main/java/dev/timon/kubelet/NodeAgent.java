@@ -1,0 +1,145 @@
+package dev.timon.kubelet;
+
+import dev.timon.cri.CriClient;
+import dev.timon.kubelet.api.ApiRequests;
+import dev.timon.kubelet.node.CgroupRoot;
+import dev.timon.kubelet.node.LeaseRenewer;
+import dev.timon.kubelet.node.MachineInfo;
+import dev.timon.kubelet.node.NodeStatusReporter;
+import dev.timon.kubelet.pods.PodAgent;
+import dev.timon.kubelet.pods.RuntimeChanges;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running node agent: registers the node, heartbeats, and runs the pods bound to it through CRI. Closing it
+ * leaves the pods running (a restarted agent adopts them).
+ */
+public final class NodeAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    /** Enough for 30 pods starting at once: each sync mostly waits on CRI. */
+    private static final int POD_WORKER_THREADS = 32;
+
+    private final KubernetesClient client;
+    private final CriClient cri;
+    private final SharedIndexInformer<Pod> informer;
+    private final AutoCloseable events;
+    private final ExecutorService[] executors;
+
+    private NodeAgent(KubernetesClient client, CriClient cri, SharedIndexInformer<Pod> informer, AutoCloseable events,
+                      ExecutorService... executors) {
+        this.client = client;
+        this.cri = cri;
+        this.informer = informer;
+        this.events = events;
+        this.executors = executors;
+    }
+
+    /** Where CRI writes container logs: {@code <root>/<ns>_<pod>_<uid>/<container>/<restart>.log}, like /var/log/pods. */
+    public static Path podLogsRoot(Path dataDir) {
+        return dataDir.resolve("log").resolve("pods");
+    }
+
+    public static NodeAgent start(NodeAgentConfig config) throws Exception {
+        Files.createDirectories(config.dataDir());
+        var clientConfig = Config.fromKubeconfig(Files.readString(config.kubeconfig()));
+        // The API server serves watches as HTTP streams only: it answers a WebSocket upgrade with a never-ending
+        // 200, on which fabric8's default WebSocket watch (and, over HTTP/2, the requests sharing its connection) hang.
+        clientConfig.setOnlyHttpWatches(true);
+        clientConfig.setHttp2Disable(true);
+        var client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+        var cri = CriClient.connect(config.containerdSocket());
+        String nodeIp = config.nodeIp() != null ? config.nodeIp() : MachineInfo.internalIp();
+        var api = new ApiRequests(client);
+
+        var timer = Executors.newScheduledThreadPool(2, daemon("agent-timer"));
+        var probeThreads = Executors.newScheduledThreadPool(4, daemon("probes"));
+        var podThreads = Executors.newFixedThreadPool(POD_WORKER_THREADS, daemon("pod-worker"));
+        var killThreads = Executors.newCachedThreadPool(daemon("container-stop"));
+
+        var reporter = new NodeStatusReporter(client, api, cri, config.nodeName(), nodeIp, config.podCidr(), config.dataDir());
+        reporter.register();
+        var lease = new LeaseRenewer(client, config.nodeName());
+        timer.scheduleWithFixedDelay(() -> heartbeat(reporter, lease), 0, HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
+
+        var pods = PodAgent.create(cri, client, api, config.nodeName(), nodeIp, config.dataDir().resolve("pods"),
+                podLogsRoot(config.dataDir()), CgroupRoot.create(), podThreads, timer, probeThreads, killThreads);
+        var informer = client.pods().inAnyNamespace().withField("spec.nodeName", config.nodeName()).runnableInformer(0);
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                pods.workers().update(pod);
+            }
+
+            @Override
+            public void onUpdate(Pod old, Pod pod) {
+                pods.workers().update(pod);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                pods.workers().removed(pod.getMetadata().getUid());
+            }
+        });
+        // Not awaited: events flow as soon as the list is in, and nothing here may wait on the watch.
+        informer.start().whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.error("pod informer failed to start", e);
+            }
+        });
+        new RuntimeChanges(cri, pods.workers(), uid -> informer.hasSynced()
+                && informer.getStore().list().stream().noneMatch(p -> uid.equals(p.getMetadata().getUid())))
+                .start(timer);
+        LOG.info("node agent for {} ({}) running; pod CIDR {}", config.nodeName(), nodeIp, config.podCidr());
+        return new NodeAgent(client, cri, informer, pods.events(), timer, probeThreads, podThreads, killThreads);
+    }
+
+    private static void heartbeat(NodeStatusReporter reporter, LeaseRenewer lease) {
+        try {
+            lease.renew();
+            reporter.report();
+        } catch (RuntimeException e) {
+            LOG.warn("node heartbeat failed: {}", e.toString());
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        var counter = new AtomicInteger();
+        return runnable -> {
+            var thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void close() {
+        informer.close();
+        try {
+            events.close();
+        } catch (Exception e) {
+            LOG.debug("closing events: {}", e.toString());
+        }
+        for (var executor : executors) {
+            executor.shutdownNow();
+        }
+        cri.close();
+        client.close();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.timon.kubelet;
+
+import java.nio.file.Path;
+
+/**
+ * The node agent's flags.
+ *
+ * @param nodeIp      the InternalIP to report; null picks the machine's
+ * @param failSwapOn  refuse to start while swap is on (upstream's --fail-swap-on, default true)
+ */
+public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdSocket, Path dataDir, String podCidr,
+                              String nodeIp, boolean failSwapOn) {
+
+    private static final String USAGE = "usage: NodeAgentMain --kubeconfig K --node-name N --containerd-socket S "
+            + "--data-dir D --pod-cidr C [--node-ip IP] [--fail-swap-on=false]";
+
+    public static NodeAgentConfig fromArgs(String[] args) {
+        Path kubeconfig = null;
+        String nodeName = null;
+        Path socket = null;
+        Path dataDir = null;
+        String podCidr = null;
+        String nodeIp = null;
+        boolean failSwapOn = true;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.startsWith("--fail-swap-on")) {
+                failSwapOn = !arg.equals("--fail-swap-on=false");
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("flag " + arg + " needs a value\n" + USAGE);
+            }
+            String value = args[++i];
+            switch (arg) {
+                case "--kubeconfig" -> kubeconfig = Path.of(value);
+                case "--node-name" -> nodeName = value;
+                case "--containerd-socket" -> socket = Path.of(value);
+                case "--data-dir" -> dataDir = Path.of(value);
+                case "--pod-cidr" -> podCidr = value;
+                case "--node-ip" -> nodeIp = value;
+                default -> throw new IllegalArgumentException("unknown flag " + arg + "\n" + USAGE);
+            }
+        }
+        if (kubeconfig == null || nodeName == null || socket == null || dataDir == null || podCidr == null) {
+            throw new IllegalArgumentException(USAGE);
+        }
+        return new NodeAgentConfig(kubeconfig.toAbsolutePath(), nodeName, socket.toAbsolutePath(), dataDir.toAbsolutePath(),
+                podCidr, nodeIp, failSwapOn);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.timon.kubelet.env;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A container's environment as upstream builds it: envFrom first, then env, with $(VAR) references expanded. */
+public final class EnvResolver {
+    private final ConfigSources sources;
+
+    public EnvResolver(ConfigSources sources) {
+        this.sources = sources;
+    }
+
+    public Map<String, String> resolve(Container container, PodFields fields) throws ConfigException {
+        String namespace = fields.pod().getMetadata().getNamespace();
+        var env = new LinkedHashMap<String, String>();
+        for (EnvFromSource from : container.getEnvFrom()) {
+            String prefix = from.getPrefix() == null ? "" : from.getPrefix();
+            Map<String, byte[]> data;
+            if (from.getConfigMapRef() != null) {
+                var ref = from.getConfigMapRef();
+                data = ConfigSources.require(sources.configMap(namespace, ref.getName()), "configmap", ref.getName(), ref.getOptional());
+            } else if (from.getSecretRef() != null) {
+                var ref = from.getSecretRef();
+                data = ConfigSources.require(sources.secret(namespace, ref.getName()), "secret", ref.getName(), ref.getOptional());
+            } else {
+                continue;
+            }
+            data.forEach((k, v) -> env.put(prefix + k, new String(v, StandardCharsets.UTF_8)));
+        }
+        for (EnvVar var : container.getEnv()) {
+            // Only variables defined before this one can be referenced, as upstream.
+            String value = var.getValueFrom() == null
+                    ? expand(var.getValue() == null ? "" : var.getValue(), env)
+                    : value(var, container, fields, namespace);
+            if (value != null) {
+                env.put(var.getName(), value);
+            }
+        }
+        return env;
+    }
+
+    private String value(EnvVar var, Container container, PodFields fields, String namespace) throws ConfigException {
+        var from = var.getValueFrom();
+        if (from.getFieldRef() != null) {
+            return fields.field(from.getFieldRef());
+        }
+        if (from.getResourceFieldRef() != null) {
+            return fields.resource(from.getResourceFieldRef(), container);
+        }
+        if (from.getConfigMapKeyRef() != null) {
+            var ref = from.getConfigMapKeyRef();
+            return key(ConfigSources.require(sources.configMap(namespace, ref.getName()), "configmap", ref.getName(), ref.getOptional()),
+                    "configmap", ref.getName(), ref.getKey(), ref.getOptional());
+        }
+        if (from.getSecretKeyRef() != null) {
+            var ref = from.getSecretKeyRef();
+            return key(ConfigSources.require(sources.secret(namespace, ref.getName()), "secret", ref.getName(), ref.getOptional()),
+                    "secret", ref.getName(), ref.getKey(), ref.getOptional());
+        }
+        return "";
+    }
+
+    private static String key(Map<String, byte[]> data, String kind, String name, String key, Boolean optional) throws ConfigException {
+        byte[] value = data.get(key);
+        if (value != null) {
+            return new String(value, StandardCharsets.UTF_8);
+        }
+        if (Boolean.TRUE.equals(optional)) {
+            return null;
+        }
+        throw new ConfigException("couldn't find key " + key + " in " + kind + " " + name);
+    }
+
+    /** Expands $(NAME) from {@code vars}; $$ escapes a dollar; unknown references stay as written (upstream's expansion). */
+    public static String expand(String input, Map<String, String> vars) {
+        if (input == null || input.indexOf('$') < 0) {
+            return input;
+        }
+        var out = new StringBuilder();
+        for (int i = 0; i < input.length(); i++) {
+            char c = input.charAt(i);
+            if (c == '$' && i + 1 < input.length()) {
+                char next = input.charAt(i + 1);
+                if (next == '$') {
+                    out.append('$');
+                    i++;
+                    continue;
+                }
+                int close = input.indexOf(')', i + 2);
+                if (next == '(' && close > 0) {
+                    String name = input.substring(i + 2, close);
+                    String value = vars.get(name);
+                    out.append(value != null ? value : input, value != null ? 0 : i, value != null ? value.length() : close + 1);
+                    i = close;
+                    continue;
+                }
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+}
