@@ -8,15 +8,22 @@ import dev.timon.kubelet.node.MachineInfo;
 import dev.timon.kubelet.node.NodeStatusReporter;
 import dev.timon.kubelet.pods.PodAgent;
 import dev.timon.kubelet.pods.RuntimeChanges;
+import dev.timon.kubelet.server.CriContainerLocator;
+import dev.timon.kubelet.server.NodeServer;
+import dev.timon.kubelet.server.NodeServerConfig;
+import dev.timon.pki.ClusterCa;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,14 +47,16 @@ public final class NodeAgent implements AutoCloseable {
     private final CriClient cri;
     private final SharedIndexInformer<Pod> informer;
     private final AutoCloseable events;
+    private final AutoCloseable nodeServer;
     private final ExecutorService[] executors;
 
     private NodeAgent(KubernetesClient client, CriClient cri, SharedIndexInformer<Pod> informer, AutoCloseable events,
-                      ExecutorService... executors) {
+                      AutoCloseable nodeServer, ExecutorService... executors) {
         this.client = client;
         this.cri = cri;
         this.informer = informer;
         this.events = events;
+        this.nodeServer = nodeServer;
         this.executors = executors;
     }
 
@@ -106,8 +115,32 @@ public final class NodeAgent implements AutoCloseable {
         new RuntimeChanges(cri, pods.workers(), uid -> informer.hasSynced()
                 && informer.getStore().list().stream().noneMatch(p -> uid.equals(p.getMetadata().getUid())))
                 .start(timer);
+        AutoCloseable nodeServer = startNodeServer(config, cri, nodeIp);
         LOG.info("node agent for {} ({}) running; pod CIDR {}", config.nodeName(), nodeIp, config.podCidr());
-        return new NodeAgent(client, cri, informer, pods.events(), timer, probeThreads, podThreads, killThreads);
+        return new NodeAgent(client, cri, informer, pods.events(), nodeServer, timer, probeThreads, podThreads, killThreads);
+    }
+
+    /**
+     * The HTTPS server the API server calls for logs, exec, attach and port-forward, with a serving certificate
+     * from the cluster CA; only the API server's client certificate may use it.
+     */
+    private static AutoCloseable startNodeServer(NodeAgentConfig config, CriClient cri, String nodeIp) throws Exception {
+        if (config.pkiDir() == null) {
+            LOG.warn("no --pki-dir: logs, exec and port-forward are not served");
+            return () -> { };
+        }
+        ClusterCa ca = ClusterCa.loadOrCreate(config.pkiDir());
+        Path[] serving = ca.ensureCertificate("node-" + config.nodeName() + "-serving", "system:node:" + config.nodeName(),
+                List.of("system:nodes"), List.of(config.nodeName()), List.of(nodeIp, "127.0.0.1"), true, false);
+        Vertx vertx = Vertx.vertx();
+        NodeServer server = new NodeServer(vertx, cri, podLogsRoot(config.dataDir()), new CriContainerLocator(cri));
+        server.listen(new NodeServerConfig("0.0.0.0", NodeStatusReporter.KUBELET_PORT, serving[0], serving[1],
+                        ca.certificatePath(), Set.of("kube-apiserver-kubelet-client")))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return () -> {
+            server.close();
+            vertx.close();
+        };
     }
 
     private static void heartbeat(NodeStatusReporter reporter, LeaseRenewer lease) {
@@ -135,6 +168,11 @@ public final class NodeAgent implements AutoCloseable {
             events.close();
         } catch (Exception e) {
             LOG.debug("closing events: {}", e.toString());
+        }
+        try {
+            nodeServer.close();
+        } catch (Exception e) {
+            LOG.debug("closing the node server: {}", e.toString());
         }
         for (var executor : executors) {
             executor.shutdownNow();

@@ -7,12 +7,14 @@ import java.nio.file.Path;
  *
  * @param nodeIp      the InternalIP to report; null picks the machine's
  * @param failSwapOn  refuse to start while swap is on (upstream's --fail-swap-on, default true)
+ * @param pkiDir      the cluster CA's folder, to issue this node's serving certificate for logs/exec/port-forward;
+ *                    null runs no node server
  */
 public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdSocket, Path dataDir, String podCidr,
-                              String nodeIp, boolean failSwapOn) {
+                              String nodeIp, boolean failSwapOn, Path pkiDir) {
 
     private static final String USAGE = "usage: NodeAgentMain --kubeconfig K --node-name N --containerd-socket S "
-            + "--data-dir D --pod-cidr C [--node-ip IP] [--fail-swap-on=false]";
+            + "--data-dir D --pod-cidr C [--node-ip IP] [--fail-swap-on=false] [--pki-dir P]";
 
     public static NodeAgentConfig fromArgs(String[] args) {
         Path kubeconfig = null;
@@ -21,6 +23,7 @@ public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdS
         Path dataDir = null;
         String podCidr = null;
         String nodeIp = null;
+        Path pkiDir = null;
         boolean failSwapOn = true;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -39,6 +42,7 @@ public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdS
                 case "--data-dir" -> dataDir = Path.of(value);
                 case "--pod-cidr" -> podCidr = value;
                 case "--node-ip" -> nodeIp = value;
+                case "--pki-dir" -> pkiDir = Path.of(value).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown flag " + arg + "\n" + USAGE);
             }
         }
@@ -46,6 +50,6 @@ public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdS
             throw new IllegalArgumentException(USAGE);
         }
         return new NodeAgentConfig(kubeconfig.toAbsolutePath(), nodeName, socket.toAbsolutePath(), dataDir.toAbsolutePath(),
-                podCidr, nodeIp, failSwapOn);
+                podCidr, nodeIp, failSwapOn, pkiDir);
     }
 }
