@@ -40,14 +40,7 @@ public final class DaemonSetController extends Controller {
         context.informers().forType(DaemonSet.class).addEventHandler(enqueueing());
         context.informers().forType(Node.class).addEventHandler(on((Node node) ->
                 context.informers().forType(DaemonSet.class).getStore().list().forEach(this::enqueue)));
-        context.informers().forType(Pod.class).addEventHandler(on((Pod pod) -> ObjectKeys.controllerOf(pod)
-                .filter(ref -> "DaemonSet".equals(ref.getKind()))
-                .ifPresent(ref -> {
-                    String key = ObjectKeys.key(pod.getMetadata().getNamespace(), ref.getName());
-                    expectations.creationObserved(key);
-                    expectations.deletionObserved(key, ObjectKeys.key(pod));
-                    queue.add(key);
-                })));
+        context.informers().forType(Pod.class).addEventHandler(ownedPods("DaemonSet", expectations));
     }
 
     @Override

@@ -50,14 +50,7 @@ public final class JobController extends Controller {
         this.context = context;
         this.clock = clock;
         context.informers().forType(Job.class).addEventHandler(enqueueing());
-        context.informers().forType(Pod.class).addEventHandler(on((Pod pod) -> ObjectKeys.controllerOf(pod)
-                .filter(ref -> "Job".equals(ref.getKind()))
-                .ifPresent(ref -> {
-                    String key = ObjectKeys.key(pod.getMetadata().getNamespace(), ref.getName());
-                    expectations.creationObserved(key);
-                    expectations.deletionObserved(key, ObjectKeys.key(pod));
-                    queue.add(key);
-                })));
+        context.informers().forType(Pod.class).addEventHandler(ownedPods("Job", expectations));
     }
 
     @Override

@@ -38,14 +38,7 @@ public final class StatefulSetController extends Controller {
         super("statefulset", 2);
         this.context = context;
         context.informers().forType(StatefulSet.class).addEventHandler(enqueueing());
-        context.informers().forType(Pod.class).addEventHandler(on((Pod pod) -> ObjectKeys.controllerOf(pod)
-                .filter(ref -> "StatefulSet".equals(ref.getKind()))
-                .ifPresent(ref -> {
-                    String key = ObjectKeys.key(pod.getMetadata().getNamespace(), ref.getName());
-                    expectations.creationObserved(key);
-                    expectations.deletionObserved(key, ObjectKeys.key(pod));
-                    queue.add(key);
-                })));
+        context.informers().forType(Pod.class).addEventHandler(ownedPods("StatefulSet", expectations));
     }
 
     @Override
