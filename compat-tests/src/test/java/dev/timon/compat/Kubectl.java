@@ -80,6 +80,20 @@ public final class Kubectl {
         return reader;
     }
 
+    /** Runs kubectl and fails the test unless it exits 0. */
+    public Result ok(String... args) {
+        Result result = run(args);
+        org.junit.jupiter.api.Assertions.assertTrue(result.ok(), () -> String.join(" ", args) + "\n" + result);
+        return result;
+    }
+
+    /** `kubectl apply -n namespace -f -` of {@code yaml}, which must succeed. */
+    public Result apply(String namespace, String yaml) {
+        Result result = run(yaml, Map.of(), "apply", "-n", namespace, "-f", "-");
+        org.junit.jupiter.api.Assertions.assertTrue(result.ok(), result::toString);
+        return result;
+    }
+
     /** Starts kubectl without waiting, e.g. `get -w`; the caller stops it. */
     public Process start(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
