@@ -1,13 +1,11 @@
 package dev.timon.compat;
 
-import dev.timon.client.KubeClients;
+import dev.timon.controllers.PodConditions;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -30,17 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Job and CronJob controllers on hollow nodes, driven and read with the real kubectl. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class BatchWorkloadsTest {
+class BatchWorkloadsTest extends OnHollowNodes {
 
-    private static Kubectl kubectl;
-    private static KubernetesClient client;
-    private static HollowPool nodes;
+    BatchWorkloadsTest() {
+        super("b-batch-", 2, "b-batch");
+    }
 
     @BeforeAll
-    static void startNodesAndCronJob() throws Exception {
-        kubectl = TestCluster.get().kubectl();
-        client = KubeClients.fromKubeconfig(TestCluster.get().kubeconfig());
-        nodes = HollowPool.start("b-batch-", 2, "b-batch");
+    void createCronJob() {
         // Created first so its minute boundary passes while the Job tests run; checked by the last test.
         kubectl.ok("create", "namespace", "b-cron");
         kubectl.apply("b-cron", """
@@ -59,12 +54,6 @@ class BatchWorkloadsTest {
                 """);
     }
 
-    @AfterAll
-    static void stopNodes() {
-        nodes.close();
-        client.close();
-    }
-
     private static String job(String name, String extraSpec) {
         return """
                 apiVersion: batch/v1
@@ -80,11 +69,6 @@ class BatchWorkloadsTest {
                 """.formatted(name, extraSpec);
     }
 
-    private static boolean active(Pod pod) {
-        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        return !"Succeeded".equals(phase) && !"Failed".equals(phase) && pod.getMetadata().getDeletionTimestamp() == null;
-    }
-
     @Test
     @Order(1)
     void jobCompletesWithNeverMoreThanParallelismActive() throws Exception {
@@ -97,7 +81,7 @@ class BatchWorkloadsTest {
             public void eventReceived(Action action, Pod pod) {
                 String name = pod.getMetadata().getName();
                 seen.add(name);
-                if (action != Action.DELETED && active(pod)) {
+                if (action != Action.DELETED && PodConditions.isActive(pod)) {
                     activeNow.add(name);
                 } else {
                     activeNow.remove(name);
@@ -137,7 +121,7 @@ class BatchWorkloadsTest {
             @Override
             public void eventReceived(Action action, Pod pod) {
                 String name = pod.getMetadata().getName();
-                if (action != Action.DELETED && active(pod) && failed.add(name)) {
+                if (action != Action.DELETED && PodConditions.isActive(pod) && failed.add(name)) {
                     kubelet.execute(() -> kubectl.ok("patch", "pod", name, "-n", "b-jobfail", "--subresource=status",
                             "--type=merge", "-p", "{\"status\":{\"phase\":\"Failed\",\"reason\":\"Error\"}}"));
                 }

@@ -1,13 +1,10 @@
 package dev.timon.compat;
 
-import dev.timon.client.KubeClients;
+import dev.timon.controllers.PodConditions;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,33 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** DaemonSet and StatefulSet controllers on hollow nodes, driven and read with the real kubectl. */
-class DaemonAndStatefulSetTest {
+class DaemonAndStatefulSetTest extends OnHollowNodes {
 
-    private static Kubectl kubectl;
-    private static KubernetesClient client;
-    private static HollowPool nodes;
-
-    @BeforeAll
-    static void startNodes() throws Exception {
-        kubectl = TestCluster.get().kubectl();
-        client = KubeClients.fromKubeconfig(TestCluster.get().kubeconfig());
-        nodes = HollowPool.start("b-ds-", 3, "b-ds");
-    }
-
-    @AfterAll
-    static void stopNodes() {
-        nodes.close();
-        client.close();
-    }
-
-    private static boolean readyOn(Pod pod) {
-        return pod.getSpec().getNodeName() != null && pod.getStatus() != null && pod.getStatus().getConditions() != null
-                && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    DaemonAndStatefulSetTest() {
+        super("b-ds-", 3, "b-ds");
     }
 
     /** Node name to the daemon pods running Ready there. */
-    private static Map<String, List<String>> daemonPodsByNode() {
-        return client.pods().inNamespace("b-daemon").list().getItems().stream().filter(DaemonAndStatefulSetTest::readyOn)
+    private Map<String, List<String>> daemonPodsByNode() {
+        return client.pods().inNamespace("b-daemon").list().getItems().stream().filter(PodConditions::isReady)
                 .collect(Collectors.groupingBy(p -> p.getSpec().getNodeName(),
                         Collectors.mapping(p -> p.getMetadata().getName(), Collectors.toList())));
     }
@@ -73,7 +52,7 @@ class DaemonAndStatefulSetTest {
                       containers: [{name: main, image: busybox:1.36}]
                 """);
         Map<String, List<String>> byNode = Await.until("a ready daemon pod on each of " + nodes.nodeNames(),
-                Duration.ofSeconds(40), DaemonAndStatefulSetTest::daemonPodsByNode,
+                Duration.ofSeconds(40), this::daemonPodsByNode,
                 m -> m.keySet().equals(Set.copyOf(nodes.nodeNames())));
         byNode.forEach((node, pods) -> assertEquals(1, pods.size(), node + " runs " + pods));
         Await.until("kubectl get ds shows 3 desired, current, ready, up-to-date and available", Duration.ofSeconds(20),
@@ -84,7 +63,7 @@ class DaemonAndStatefulSetTest {
             Set<String> all = new HashSet<>(nodes.nodeNames());
             all.addAll(extra.nodeNames());
             byNode = Await.until("a daemon pod on the new node " + extra.nodeNames(), Duration.ofSeconds(40),
-                    DaemonAndStatefulSetTest::daemonPodsByNode, m -> m.keySet().equals(all));
+                    this::daemonPodsByNode, m -> m.keySet().equals(all));
             byNode.forEach((node, pods) -> assertEquals(1, pods.size(), node + " runs " + pods));
             assertEquals("4", Await.until("desiredNumberScheduled 4", Duration.ofSeconds(20),
                     () -> kubectl.ok("get", "ds", "agent", "-n", "b-daemon", "-o", "jsonpath={.status.desiredNumberScheduled}").out(),
@@ -111,7 +90,7 @@ class DaemonAndStatefulSetTest {
                         violations.add(name + " created before web-" + (ordinal - 1) + " was ready");
                     }
                 }
-                if (action != Action.DELETED && readyOn(pod) && pod.getMetadata().getDeletionTimestamp() == null) {
+                if (action != Action.DELETED && PodConditions.isReady(pod) && pod.getMetadata().getDeletionTimestamp() == null) {
                     ready.add(name);
                 }
                 if ((action == Action.DELETED || pod.getMetadata().getDeletionTimestamp() != null) && !deleting.contains(name)) {

@@ -1,6 +1,7 @@
 package dev.timon.compat;
 
 import dev.timon.client.KubeClients;
+import dev.timon.controllers.PodConditions;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,13 +43,8 @@ class NodeFailureTest {
         client.close();
     }
 
-    private static boolean ready(Pod pod) {
-        return pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null && pod.getStatus().getConditions() != null
-                && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
     private static List<Pod> readyPods(String namespace) {
-        return client.pods().inNamespace(namespace).list().getItems().stream().filter(NodeFailureTest::ready).toList();
+        return client.pods().inNamespace(namespace).list().getItems().stream().filter(p -> PodConditions.isActive(p) && PodConditions.isReady(p)).toList();
     }
 
     @Test

@@ -1,14 +1,10 @@
 package dev.timon.compat;
 
-import dev.timon.client.KubeClients;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,30 +18,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Endpoints and EndpointSlices follow pod readiness; the API server publishes its own slice. */
-class ServiceEndpointsTest {
+class ServiceEndpointsTest extends OnHollowNodes {
 
-    private static Kubectl kubectl;
-    private static KubernetesClient client;
-    private static HollowPool nodes;
-
-    @BeforeAll
-    static void startNodes() throws Exception {
-        kubectl = TestCluster.get().kubectl();
-        client = KubeClients.fromKubeconfig(TestCluster.get().kubeconfig());
-        nodes = HollowPool.start("b-ep-", 2, "b-ep");
-    }
-
-    @AfterAll
-    static void stopNodes() {
-        nodes.close();
-        client.close();
+    ServiceEndpointsTest() {
+        super("b-ep-", 2, "b-ep");
     }
 
     /** Ready and not-ready IPs of the Endpoints object {@code name}. */
     private record Addresses(Set<String> ready, Set<String> notReady) {
     }
 
-    private static Addresses endpoints(String name) {
+    private Addresses endpoints(String name) {
         Endpoints ep = client.endpoints().inNamespace("b-ep").withName(name).get();
         if (ep == null || ep.getSubsets() == null) {
             return new Addresses(Set.of(), Set.of());
@@ -59,7 +42,7 @@ class ServiceEndpointsTest {
         return addresses.map(EndpointAddress::getIp).collect(Collectors.toSet());
     }
 
-    private static Addresses slices(String service) {
+    private Addresses slices(String service) {
         List<Endpoint> all = client.discovery().v1().endpointSlices().inNamespace("b-ep")
                 .withLabel("kubernetes.io/service-name", service).list().getItems().stream()
                 .flatMap(s -> s.getEndpoints() == null ? Stream.empty() : s.getEndpoints().stream()).toList();
