@@ -48,6 +48,22 @@ class Fabric8ClientTest {
         client.close();
     }
 
+    /**
+     * client-go's RetryOnConflict: the deployment controller also writes the object (its revision annotation), so
+     * an edit (read, then patch at that resourceVersion) may meet a 409 and is tried again on a fresh read.
+     */
+    private static <T> T editRetryingOnConflict(java.util.function.Supplier<T> edit) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return edit.get();
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     @Test
     void crudRoundTripsThroughTheApi() {
         Deployment created = client.apps().deployments().inNamespace("fabric8").resource(new DeploymentBuilder()
@@ -60,8 +76,8 @@ class Fabric8ClientTest {
         assertNotNull(created.getMetadata().getUid());
         assertEquals("RollingUpdate", created.getSpec().getStrategy().getType());
 
-        Deployment edited = client.apps().deployments().inNamespace("fabric8").withName("crud")
-                .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(5).endSpec().build());
+        Deployment edited = editRetryingOnConflict(() -> client.apps().deployments().inNamespace("fabric8").withName("crud")
+                .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(5).endSpec().build()));
         assertEquals(5, edited.getSpec().getReplicas());
         assertEquals(2L, edited.getMetadata().getGeneration());
 
