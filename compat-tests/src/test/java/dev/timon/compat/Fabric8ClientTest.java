@@ -50,6 +50,22 @@ class Fabric8ClientTest {
         client.close();
     }
 
+    /**
+     * client-go's RetryOnConflict: the deployment controller also writes the object (its revision annotation), so
+     * an edit (read, then patch at that resourceVersion) may meet a 409 and is tried again on a fresh read.
+     */
+    private static <T> T editRetryingOnConflict(java.util.function.Supplier<T> edit) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return edit.get();
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     @Test
     void crudRoundTripsThroughTheApi() {
         Deployment created = client.apps().deployments().inNamespace("fabric8").resource(new DeploymentBuilder()

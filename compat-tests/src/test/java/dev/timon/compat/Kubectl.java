@@ -79,6 +79,20 @@ final class Kubectl {
         }
     }
 
+    /** Runs kubectl and fails the test unless it exits 0. */
+    Result ok(String... args) {
+        Result result = run(args);
+        org.junit.jupiter.api.Assertions.assertTrue(result.ok(), () -> String.join(" ", args) + "\n" + result);
+        return result;
+    }
+
+    /** `kubectl apply -n namespace -f -` of {@code yaml}, which must succeed. */
+    Result apply(String namespace, String yaml) {
+        Result result = run(Map.of(), yaml, DEFAULT_TIMEOUT, "apply", "-n", namespace, "-f", "-");
+        org.junit.jupiter.api.Assertions.assertTrue(result.ok(), result::toString);
+        return result;
+    }
+
     /** Starts kubectl with these arguments. */
     Running start(Map<String, String> env, String stdin, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("kubectl", "--cache-dir", workDir.resolve("kube-cache").toString()));

@@ -1,6 +1,7 @@
 package dev.timon.controllers;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +105,50 @@ public abstract class Controller implements AutoCloseable {
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
                 action.accept(obj);
+            }
+        };
+    }
+
+    /**
+     * Pod events for a controller that tracks {@link Expectations}: enqueues the pod's {@code ownerKind}
+     * controller; an add observes a creation, and a deletion (marked or done) observes that deletion. Updates
+     * observe no creation: counting them would let a controller act before its own creations are cached.
+     */
+    protected ResourceEventHandler<Pod> ownedPods(String ownerKind, Expectations expectations) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                ownerKey(pod).ifPresent(key -> {
+                    if (ObjectKeys.isDeleting(pod)) {
+                        expectations.deletionObserved(key, ObjectKeys.key(pod));
+                    } else {
+                        expectations.creationObserved(key);
+                    }
+                    queue.add(key);
+                });
+            }
+
+            @Override
+            public void onUpdate(Pod oldPod, Pod pod) {
+                ownerKey(pod).ifPresent(key -> {
+                    if (ObjectKeys.isDeleting(pod)) {
+                        expectations.deletionObserved(key, ObjectKeys.key(pod));
+                    }
+                    queue.add(key);
+                });
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+                ownerKey(pod).ifPresent(key -> {
+                    expectations.deletionObserved(key, ObjectKeys.key(pod));
+                    queue.add(key);
+                });
+            }
+
+            private java.util.Optional<String> ownerKey(Pod pod) {
+                return ObjectKeys.controllerOf(pod).filter(ref -> ownerKind.equals(ref.getKind()))
+                        .map(ref -> ObjectKeys.key(pod.getMetadata().getNamespace(), ref.getName()));
             }
         };
     }

@@ -4,6 +4,7 @@ import dev.timon.client.Informers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,14 @@ public final class ControllerRefs {
             }
         }
         return claimed;
+    }
+
+    /** Pods whose controller reference points at {@code owner}, from the informers' owner index. */
+    public static List<Pod> controlledBy(HasMetadata owner, Informers informers) {
+        String uid = owner.getMetadata().getUid();
+        return informers.byIndex(Pod.class, Informers.BY_OWNER, uid).stream()
+                .filter(p -> ObjectKeys.controllerOf(p).map(r -> uid.equals(r.getUid())).orElse(false))
+                .toList();
     }
 
     private static List<OwnerReference> without(HasMetadata object, String uid) {

@@ -11,10 +11,15 @@ public final class PodConditions {
     private PodConditions() {
     }
 
-    /** Not finished and not being deleted. */
-    public static boolean isActive(Pod pod) {
+    /** Succeeded or Failed: its containers will not run again. */
+    public static boolean isFinished(Pod pod) {
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        return !"Succeeded".equals(phase) && !"Failed".equals(phase) && pod.getMetadata().getDeletionTimestamp() == null;
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
+    }
+
+    /** Not finished and not being deleted: what upstream counts as an active pod. */
+    public static boolean isActive(Pod pod) {
+        return !isFinished(pod) && !ObjectKeys.isDeleting(pod);
     }
 
     public static boolean isReady(Pod pod) {

@@ -2,11 +2,16 @@ package dev.timon.controllers;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeSelector;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
+import io.fabric8.kubernetes.api.model.PodSpec;
 
 import java.util.List;
 import java.util.Map;
 
-/** metav1.LabelSelector matching over label maps. */
+/** metav1.LabelSelector matching over label maps, and a pod's node selection (nodeSelector, node affinity) over nodes. */
 public final class Selectors {
 
     private Selectors() {
@@ -57,5 +62,45 @@ public final class Selectors {
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    /** Whether the node satisfies the pod's nodeSelector and its required node affinity (terms ORed). */
+    public static boolean nodeMatches(PodSpec spec, Node node) {
+        Map<String, String> selector = spec.getNodeSelector();
+        if (selector != null && !labels(node).entrySet().containsAll(selector.entrySet())) {
+            return false;
+        }
+        NodeSelector required = spec.getAffinity() == null || spec.getAffinity().getNodeAffinity() == null ? null
+                : spec.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+        return required == null || required.getNodeSelectorTerms() == null
+                || required.getNodeSelectorTerms().stream().anyMatch(term -> matches(term, node));
+    }
+
+    /** A node selector term: all its expressions (labels) and fields (metadata.name) hold; an empty term matches no node. */
+    public static boolean matches(NodeSelectorTerm term, Node node) {
+        boolean any = false;
+        if (term.getMatchExpressions() != null) {
+            Map<String, String> labels = labels(node);
+            for (NodeSelectorRequirement r : term.getMatchExpressions()) {
+                any = true;
+                if (!matches(r.getKey(), r.getOperator(), r.getValues(), labels)) {
+                    return false;
+                }
+            }
+        }
+        if (term.getMatchFields() != null) {
+            Map<String, String> fields = Map.of("metadata.name", node.getMetadata().getName());
+            for (NodeSelectorRequirement r : term.getMatchFields()) {
+                any = true;
+                if (!matches(r.getKey(), r.getOperator(), r.getValues(), fields)) {
+                    return false;
+                }
+            }
+        }
+        return any;
+    }
+
+    private static Map<String, String> labels(Node node) {
+        return node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
     }
 }

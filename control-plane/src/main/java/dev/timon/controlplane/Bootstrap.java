@@ -11,12 +11,13 @@ import dev.timon.registry.resources.Services;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** What every cluster has from its first start: the system namespaces and the `kubernetes` service. */
+/** What every cluster has from its first start: the system namespaces and the `kubernetes` service, its Endpoints and EndpointSlice. */
 final class Bootstrap {
 
     static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
@@ -46,7 +47,16 @@ final class Bootstrap {
                         .withLabels(Map.of("endpointslice.kubernetes.io/skip-mirror", "true")).endMetadata()
                         .addNewSubset().addNewAddress().withIp(apiServerIp).endAddress()
                         .addNewPort().withName("https").withPort(apiServerPort).withProtocol("TCP").endPort()
-                        .endSubset().build()))));
+                        .endSubset().build())),
+                // What upstream's endpoint reconciler writes, so clients reading slices find the API server too.
+                ensure("discovery.k8s.io", "v1", "endpointslices", "default", Json.tree(new EndpointSliceBuilder()
+                        .withNewMetadata().withName("kubernetes")
+                        .withLabels(Map.of("kubernetes.io/service-name", "kubernetes")).endMetadata()
+                        .withAddressType("IPv4")
+                        .addNewEndpoint().withAddresses(apiServerIp).withNewConditions().withReady(true).endConditions()
+                        .endEndpoint()
+                        .addNewPort().withName("https").withPort(apiServerPort).withProtocol("TCP").endPort()
+                        .build()))));
     }
 
     /** Creates the object unless it already exists. */

@@ -4,7 +4,7 @@ import dev.timon.client.Informers;
 import dev.timon.controllers.Controller;
 import dev.timon.controllers.ControllerContext;
 import dev.timon.controllers.ObjectKeys;
-import dev.timon.controllers.OwnedPods;
+import dev.timon.controllers.PodControl;
 import dev.timon.controllers.job.JobConditions;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ObjectReference;
@@ -177,7 +177,7 @@ public final class CronJobController extends Controller {
         annotations.put(SCHEDULED_TIMESTAMP_ANNOTATION, scheduled.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         return new JobBuilder().withNewMetadata().withName(name).withNamespace(cj.getMetadata().getNamespace())
                 .withLabels(template.getMetadata() == null ? null : template.getMetadata().getLabels())
-                .withAnnotations(annotations).withOwnerReferences(OwnedPods.controllerRef(cj)).endMetadata()
+                .withAnnotations(annotations).withOwnerReferences(PodControl.controllerRef(cj)).endMetadata()
                 .withSpec(template.getSpec()).build();
     }
 

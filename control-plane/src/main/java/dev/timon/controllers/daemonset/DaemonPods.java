@@ -1,6 +1,7 @@
 package dev.timon.controllers.daemonset;
 
-import dev.timon.controllers.OwnedPods;
+import dev.timon.controllers.PodControl;
+import dev.timon.controllers.Taints;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.NodeSelectorBuilder;
@@ -29,12 +30,12 @@ public final class DaemonPods {
     public static PodSpec withDefaultTolerations(PodSpec template) {
         PodSpec spec = new io.fabric8.kubernetes.api.model.PodSpecBuilder(template).build();
         List<Toleration> tolerations = spec.getTolerations() == null ? new ArrayList<>() : new ArrayList<>(spec.getTolerations());
-        addIfMissing(tolerations, "node.kubernetes.io/not-ready", "NoExecute");
-        addIfMissing(tolerations, "node.kubernetes.io/unreachable", "NoExecute");
+        addIfMissing(tolerations, Taints.NOT_READY, "NoExecute");
+        addIfMissing(tolerations, Taints.UNREACHABLE, "NoExecute");
         addIfMissing(tolerations, "node.kubernetes.io/disk-pressure", "NoSchedule");
         addIfMissing(tolerations, "node.kubernetes.io/memory-pressure", "NoSchedule");
         addIfMissing(tolerations, "node.kubernetes.io/pid-pressure", "NoSchedule");
-        addIfMissing(tolerations, "node.kubernetes.io/unschedulable", "NoSchedule");
+        addIfMissing(tolerations, Taints.UNSCHEDULABLE, "NoSchedule");
         if (Boolean.TRUE.equals(spec.getHostNetwork())) {
             addIfMissing(tolerations, "node.kubernetes.io/network-unavailable", "NoSchedule");
         }
@@ -50,7 +51,7 @@ public final class DaemonPods {
 
     /** A new daemon pod for {@code nodeName}; the scheduler binds it there through the affinity. */
     static Pod forNode(DaemonSet ds, String nodeName, String hash) {
-        Pod pod = OwnedPods.fromTemplate(ds.getSpec().getTemplate(), ds, Map.of(REVISION_LABEL, hash,
+        Pod pod = PodControl.fromTemplate(ds.getSpec().getTemplate(), ds, Map.of(REVISION_LABEL, hash,
                 TEMPLATE_GENERATION_LABEL, String.valueOf(ds.getMetadata().getGeneration())));
         pod.getMetadata().setGenerateName(ds.getMetadata().getName() + "-");
         pod.setSpec(withDefaultTolerations(pod.getSpec()));

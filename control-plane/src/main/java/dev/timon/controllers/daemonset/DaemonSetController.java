@@ -4,7 +4,8 @@ import dev.timon.controllers.Controller;
 import dev.timon.controllers.ControllerContext;
 import dev.timon.controllers.Expectations;
 import dev.timon.controllers.ObjectKeys;
-import dev.timon.controllers.OwnedPods;
+import dev.timon.controllers.ControllerRefs;
+import dev.timon.controllers.PodConditions;
 import dev.timon.controllers.TemplateHash;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
@@ -39,14 +40,7 @@ public final class DaemonSetController extends Controller {
         context.informers().forType(DaemonSet.class).addEventHandler(enqueueing());
         context.informers().forType(Node.class).addEventHandler(on((Node node) ->
                 context.informers().forType(DaemonSet.class).getStore().list().forEach(this::enqueue)));
-        context.informers().forType(Pod.class).addEventHandler(on((Pod pod) -> ObjectKeys.controllerOf(pod)
-                .filter(ref -> "DaemonSet".equals(ref.getKind()))
-                .ifPresent(ref -> {
-                    String key = ObjectKeys.key(pod.getMetadata().getNamespace(), ref.getName());
-                    expectations.creationObserved(key);
-                    expectations.deletionObserved(key, ObjectKeys.key(pod));
-                    queue.add(key);
-                })));
+        context.informers().forType(Pod.class).addEventHandler(ownedPods("DaemonSet", expectations));
     }
 
     @Override
@@ -113,7 +107,7 @@ public final class DaemonSetController extends Controller {
 
     private Map<String, List<Pod>> podsByNodeOf(DaemonSet ds) {
         Map<String, List<Pod>> byNode = new HashMap<>();
-        for (Pod pod : OwnedPods.controlledBy(ds, context.informers())) {
+        for (Pod pod : ControllerRefs.controlledBy(ds, context.informers())) {
             if (!ObjectKeys.isDeleting(pod)) {
                 DaemonPods.nodeOf(pod).ifPresent(n -> byNode.computeIfAbsent(n, k -> new ArrayList<>()).add(pod));
             }
@@ -144,7 +138,7 @@ public final class DaemonSetController extends Controller {
                 boolean hasOld = pods.stream().anyMatch(p -> !hash.equals(label(p)));
                 Pod fresh = pods.stream().filter(p -> hash.equals(label(p))).findFirst().orElse(null);
                 if (hasOld && fresh != null) {
-                    if (OwnedPods.isReady(fresh)) {
+                    if (PodConditions.isReady(fresh)) {
                         pods.stream().filter(p -> !hash.equals(label(p))).forEach(delete::add);
                     } else {
                         surging++;
@@ -160,12 +154,12 @@ public final class DaemonSetController extends Controller {
             }
             return;
         }
-        int unavailable = (int) current.values().stream().filter(p -> !OwnedPods.isReady(p)).count()
+        int unavailable = (int) current.values().stream().filter(p -> !PodConditions.isReady(p)).count()
                 + Math.max(0, desired - current.size());
         List<Pod> old = new ArrayList<>(current.values().stream().filter(p -> !hash.equals(label(p))).toList());
-        old.sort(Comparator.comparing(OwnedPods::isReady));
+        old.sort(Comparator.comparing(PodConditions::isReady));
         for (Pod pod : old) {
-            if (!OwnedPods.isReady(pod)) {
+            if (!PodConditions.isReady(pod)) {
                 delete.add(pod);
             } else if (unavailable < maxUnavailable) {
                 delete.add(pod);
@@ -209,13 +203,13 @@ public final class DaemonSetController extends Controller {
     }
 
     private void updateStatus(DaemonSet ds, String hash, int desired, int misscheduled) {
-        List<Pod> pods = OwnedPods.controlledBy(ds, context.informers()).stream().filter(OwnedPods::isActive).toList();
+        List<Pod> pods = ControllerRefs.controlledBy(ds, context.informers()).stream().filter(PodConditions::isActive).toList();
         Map<String, Pod> firstPerNode = new HashMap<>();
         pods.forEach(p -> DaemonPods.nodeOf(p).filter(n -> p.getSpec().getNodeName() != null)
-                .ifPresent(n -> firstPerNode.merge(n, p, (a, b) -> OwnedPods.isReady(a) ? a : b)));
+                .ifPresent(n -> firstPerNode.merge(n, p, (a, b) -> PodConditions.isReady(a) ? a : b)));
         int minReady = Objects.requireNonNullElse(ds.getSpec().getMinReadySeconds(), 0);
         int scheduled = firstPerNode.size();
-        int ready = (int) firstPerNode.values().stream().filter(OwnedPods::isReady).count();
+        int ready = (int) firstPerNode.values().stream().filter(PodConditions::isReady).count();
         int available = (int) firstPerNode.values().stream().filter(p -> isAvailable(p, minReady)).count();
         int updated = (int) firstPerNode.values().stream().filter(p -> hash.equals(label(p))).count();
         DaemonSetStatus status = new DaemonSetBuilder(ds).build().getStatus();
@@ -235,7 +229,7 @@ public final class DaemonSetController extends Controller {
     }
 
     static boolean isAvailable(Pod pod, int minReadySeconds) {
-        if (!OwnedPods.isReady(pod)) {
+        if (!PodConditions.isReady(pod)) {
             return false;
         }
         if (minReadySeconds == 0) {

@@ -7,6 +7,7 @@ import dev.timon.controllers.ControllerRefs;
 import dev.timon.controllers.ObjectKeys;
 import dev.timon.controllers.PodConditions;
 import dev.timon.controllers.PodControl;
+import dev.timon.controllers.TemplateHash;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -63,7 +64,7 @@ public final class DeploymentController extends Controller {
         }
         List<ReplicaSet> all = ControllerRefs.claim(context, d, d.getSpec().getSelector(), ReplicaSet.class);
         ReplicaSet newRs = all.stream()
-                .filter(rs -> PodTemplateHash.equalIgnoringHash(rs.getSpec().getTemplate(), d.getSpec().getTemplate()))
+                .filter(rs -> TemplateHash.equalIgnoringHash(rs.getSpec().getTemplate(), d.getSpec().getTemplate()))
                 .min(Comparator.comparing(rs -> rs.getMetadata().getCreationTimestamp()))
                 .orElse(null);
         List<ReplicaSet> old = new ArrayList<>(all);
@@ -91,13 +92,13 @@ public final class DeploymentController extends Controller {
     }
 
     private ReplicaSet createNewReplicaSet(Deployment d, List<ReplicaSet> old, RolloutParameters p) {
-        String hash = PodTemplateHash.of(d.getSpec().getTemplate(), d.getStatus() == null ? null : d.getStatus().getCollisionCount());
+        String hash = TemplateHash.of(d.getSpec().getTemplate(), d.getStatus() == null ? null : d.getStatus().getCollisionCount());
         PodTemplateSpec template = context.client().getKubernetesSerialization().clone(d.getSpec().getTemplate());
         Map<String, String> labels = new HashMap<>(Objects.requireNonNullElse(template.getMetadata().getLabels(), Map.of()));
-        labels.put(PodTemplateHash.LABEL, hash);
+        labels.put(TemplateHash.POD_TEMPLATE_HASH_LABEL, hash);
         template.getMetadata().setLabels(labels);
         LabelSelector selector = new LabelSelectorBuilder(d.getSpec().getSelector())
-                .addToMatchLabels(PodTemplateHash.LABEL, hash).build();
+                .addToMatchLabels(TemplateHash.POD_TEMPLATE_HASH_LABEL, hash).build();
         int initial = 0;
         boolean recreate = d.getSpec().getStrategy() != null && "Recreate".equals(d.getSpec().getStrategy().getType());
         if (!recreate) {

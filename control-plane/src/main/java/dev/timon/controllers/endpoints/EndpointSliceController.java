@@ -3,7 +3,7 @@ package dev.timon.controllers.endpoints;
 import dev.timon.controllers.Controller;
 import dev.timon.controllers.ControllerContext;
 import dev.timon.controllers.ObjectKeys;
-import dev.timon.controllers.OwnedPods;
+import dev.timon.controllers.PodControl;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -69,7 +69,7 @@ public final class EndpointSliceController extends Controller {
             if (reuse == null) {
                 client.resource(new EndpointSliceBuilder().withNewMetadata()
                         .withGenerateName(service.getMetadata().getName() + "-").withNamespace(namespace).withLabels(labels)
-                        .withOwnerReferences(OwnedPods.controllerRef(service)).endMetadata()
+                        .withOwnerReferences(PodControl.controllerRef(service)).endMetadata()
                         .withAddressType("IPv4").withPorts(content.ports()).withEndpoints(content.endpoints()).build()).create();
                 continue;
             }

@@ -1,6 +1,6 @@
 package dev.timon.controllers.endpoints;
 
-import dev.timon.controllers.OwnedPods;
+import dev.timon.controllers.PodConditions;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -38,10 +38,10 @@ public record PodEndpoint(Pod pod, String ip, boolean ready, boolean serving, bo
         for (Pod pod : pods) {
             String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
             boolean terminating = pod.getMetadata().getDeletionTimestamp() != null;
-            if (ip == null || ip.isEmpty() || OwnedPods.isFinished(pod) || terminating && !includeTerminating && !publishNotReady) {
+            if (ip == null || ip.isEmpty() || PodConditions.isFinished(pod) || terminating && !includeTerminating && !publishNotReady) {
                 continue;
             }
-            boolean podReady = OwnedPods.isReady(pod);
+            boolean podReady = PodConditions.isReady(pod);
             endpoints.add(new PodEndpoint(pod, ip, publishNotReady || podReady && !terminating, publishNotReady || podReady,
                     terminating, hostnameFor(pod, service), pod.getSpec().getNodeName(), resolvePorts(service, pod)));
         }

@@ -4,7 +4,9 @@ import dev.timon.controllers.Controller;
 import dev.timon.controllers.ControllerContext;
 import dev.timon.controllers.Expectations;
 import dev.timon.controllers.ObjectKeys;
-import dev.timon.controllers.OwnedPods;
+import dev.timon.controllers.ControllerRefs;
+import dev.timon.controllers.PodConditions;
+import dev.timon.controllers.PodControl;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -48,14 +50,7 @@ public final class JobController extends Controller {
         this.context = context;
         this.clock = clock;
         context.informers().forType(Job.class).addEventHandler(enqueueing());
-        context.informers().forType(Pod.class).addEventHandler(on((Pod pod) -> ObjectKeys.controllerOf(pod)
-                .filter(ref -> "Job".equals(ref.getKind()))
-                .ifPresent(ref -> {
-                    String key = ObjectKeys.key(pod.getMetadata().getNamespace(), ref.getName());
-                    expectations.creationObserved(key);
-                    expectations.deletionObserved(key, ObjectKeys.key(pod));
-                    queue.add(key);
-                })));
+        context.informers().forType(Pod.class).addEventHandler(ownedPods("Job", expectations));
     }
 
     @Override
@@ -70,8 +65,8 @@ public final class JobController extends Controller {
         }
         JobSpec spec = job.getSpec();
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        List<Pod> pods = OwnedPods.controlledBy(job, context.informers());
-        List<Pod> active = new ArrayList<>(pods.stream().filter(OwnedPods::isActive).toList());
+        List<Pod> pods = ControllerRefs.controlledBy(job, context.informers());
+        List<Pod> active = new ArrayList<>(pods.stream().filter(PodConditions::isActive).toList());
         int succeeded = (int) pods.stream().filter(p -> "Succeeded".equals(p.getStatus().getPhase())).count();
         int failed = (int) pods.stream().filter(p -> "Failed".equals(p.getStatus().getPhase())).count();
 
@@ -121,7 +116,7 @@ public final class JobController extends Controller {
             requeueAtDeadline(job, status, now, key);
         }
         status.setActive(active.size());
-        status.setReady((int) active.stream().filter(OwnedPods::isReady).count());
+        status.setReady((int) active.stream().filter(PodConditions::isReady).count());
         status.setSucceeded(succeeded);
         status.setFailed(failed);
         if (!Objects.equals(status, job.getStatus())) {
@@ -177,7 +172,7 @@ public final class JobController extends Controller {
     private void createPods(Job job, String key, int count) {
         expectations.expectCreations(key, count);
         for (int i = 0; i < count; i++) {
-            Pod pod = OwnedPods.fromTemplate(job.getSpec().getTemplate(), job, Map.of());
+            Pod pod = PodControl.fromTemplate(job.getSpec().getTemplate(), job, Map.of());
             pod.getMetadata().setGenerateName(job.getMetadata().getName() + "-");
             try {
                 Pod created = context.client().pods().inNamespace(job.getMetadata().getNamespace()).resource(pod).create();

@@ -46,8 +46,9 @@ public final class NodeLifecycleController extends Controller {
     private record Heartbeat(String value, Instant observedAt) {
     }
 
+    /** With upstream's --node-monitor-grace-period as the system property timon.node-monitor-grace-period (seconds). */
     public NodeLifecycleController(ControllerContext context) {
-        this(context, DEFAULT_GRACE_PERIOD);
+        this(context, Duration.ofSeconds(Long.getLong("timon.node-monitor-grace-period", DEFAULT_GRACE_PERIOD.toSeconds())));
     }
 
     public NodeLifecycleController(ControllerContext context, Duration gracePeriod) {

@@ -4,7 +4,7 @@ import dev.timon.client.Informers;
 import dev.timon.controllers.Controller;
 import dev.timon.controllers.ControllerContext;
 import dev.timon.controllers.ObjectKeys;
-import dev.timon.controllers.OwnedPods;
+import dev.timon.controllers.PodConditions;
 import dev.timon.controllers.Taints;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -49,7 +49,7 @@ public final class TaintEvictionController extends Controller {
         Instant now = Instant.now();
         Duration nextCheck = null;
         for (Pod pod : context.informers().byIndex(Pod.class, Informers.BY_NODE, nodeName)) {
-            if (ObjectKeys.isDeleting(pod) || OwnedPods.isFinished(pod)) {
+            if (ObjectKeys.isDeleting(pod) || PodConditions.isFinished(pod)) {
                 continue;
             }
             Optional<Instant> due = evictionTime(pod.getSpec().getTolerations(), noExecute, now);

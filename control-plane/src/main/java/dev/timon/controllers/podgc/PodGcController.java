@@ -3,7 +3,7 @@ package dev.timon.controllers.podgc;
 import dev.timon.controllers.Controller;
 import dev.timon.controllers.ControllerContext;
 import dev.timon.controllers.ObjectKeys;
-import dev.timon.controllers.OwnedPods;
+import dev.timon.controllers.PodConditions;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 
@@ -51,7 +51,7 @@ public final class PodGcController extends Controller {
                 forceDelete(pod);
             }
         }
-        List<Pod> finished = pods.stream().filter(OwnedPods::isFinished).filter(p -> !ObjectKeys.isDeleting(p))
+        List<Pod> finished = pods.stream().filter(PodConditions::isFinished).filter(p -> !ObjectKeys.isDeleting(p))
                 .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp())).toList();
         for (Pod pod : finished.subList(0, Math.max(0, finished.size() - terminatedThreshold))) {
             forceDelete(pod);

@@ -4,7 +4,9 @@ import dev.timon.controllers.Controller;
 import dev.timon.controllers.ControllerContext;
 import dev.timon.controllers.Expectations;
 import dev.timon.controllers.ObjectKeys;
-import dev.timon.controllers.OwnedPods;
+import dev.timon.controllers.ControllerRefs;
+import dev.timon.controllers.PodConditions;
+import dev.timon.controllers.PodControl;
 import dev.timon.controllers.TemplateHash;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -36,14 +38,7 @@ public final class StatefulSetController extends Controller {
         super("statefulset", 2);
         this.context = context;
         context.informers().forType(StatefulSet.class).addEventHandler(enqueueing());
-        context.informers().forType(Pod.class).addEventHandler(on((Pod pod) -> ObjectKeys.controllerOf(pod)
-                .filter(ref -> "StatefulSet".equals(ref.getKind()))
-                .ifPresent(ref -> {
-                    String key = ObjectKeys.key(pod.getMetadata().getNamespace(), ref.getName());
-                    expectations.creationObserved(key);
-                    expectations.deletionObserved(key, ObjectKeys.key(pod));
-                    queue.add(key);
-                })));
+        context.informers().forType(Pod.class).addEventHandler(ownedPods("StatefulSet", expectations));
     }
 
     @Override
@@ -59,12 +54,12 @@ public final class StatefulSetController extends Controller {
         String name = sts.getMetadata().getName();
         String updateRevision = name + "-" + TemplateHash.of(sts.getSpec().getTemplate());
         Map<Integer, Pod> pods = new HashMap<>();
-        for (Pod pod : OwnedPods.controlledBy(sts, context.informers())) {
+        for (Pod pod : ControllerRefs.controlledBy(sts, context.informers())) {
             ordinal(name, pod.getMetadata().getName()).ifPresent(o -> pods.put(o, pod));
         }
         Map<Integer, StatefulSetPlan.PodState> states = new HashMap<>();
         pods.forEach((o, p) -> states.put(o, new StatefulSetPlan.PodState(revision(p),
-                "Running".equals(p.getStatus().getPhase()) && OwnedPods.isReady(p), ObjectKeys.isDeleting(p),
+                "Running".equals(p.getStatus().getPhase()) && PodConditions.isReady(p), ObjectKeys.isDeleting(p),
                 "Failed".equals(p.getStatus().getPhase()))));
         int replicas = Objects.requireNonNullElse(sts.getSpec().getReplicas(), 1);
         boolean parallel = "Parallel".equals(sts.getSpec().getPodManagementPolicy());
@@ -90,7 +85,7 @@ public final class StatefulSetController extends Controller {
 
     private void create(StatefulSet sts, int ordinal, String revision, String key) {
         String podName = sts.getMetadata().getName() + "-" + ordinal;
-        Pod pod = OwnedPods.fromTemplate(sts.getSpec().getTemplate(), sts, Map.of(POD_NAME_LABEL, podName,
+        Pod pod = PodControl.fromTemplate(sts.getSpec().getTemplate(), sts, Map.of(POD_NAME_LABEL, podName,
                 POD_INDEX_LABEL, String.valueOf(ordinal), REVISION_LABEL, revision));
         pod.getMetadata().setName(podName);
         pod.getSpec().setHostname(podName);
@@ -116,7 +111,7 @@ public final class StatefulSetController extends Controller {
         String currentRevision = status.getCurrentRevision() == null || updated == replicas && live.size() == replicas
                 ? updateRevision : status.getCurrentRevision();
         status.setReplicas(live.size());
-        status.setReadyReplicas((int) live.stream().filter(OwnedPods::isReady).count());
+        status.setReadyReplicas((int) live.stream().filter(PodConditions::isReady).count());
         status.setAvailableReplicas(status.getReadyReplicas());
         status.setCurrentReplicas((int) live.stream().filter(p -> currentRevision.equals(revision(p))).count());
         status.setUpdatedReplicas(updated);

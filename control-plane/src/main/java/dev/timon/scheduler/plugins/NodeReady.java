@@ -1,5 +1,6 @@
 package dev.timon.scheduler.plugins;
 
+import dev.timon.controllers.Taints;
 import dev.timon.scheduler.NodeInfo;
 import dev.timon.scheduler.PodInfo;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -10,8 +11,6 @@ import java.util.List;
 
 /** Nodes must be Ready and not cordoned (unless the pod tolerates node.kubernetes.io/unschedulable). */
 public final class NodeReady implements SchedulerPlugin {
-
-    static final String UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable";
 
     @Override
     public List<String> filter(PodInfo pod, NodeInfo node) {
@@ -39,7 +38,7 @@ public final class NodeReady implements SchedulerPlugin {
 
     private static boolean toleratesCordon(PodInfo pod) {
         List<Toleration> tolerations = pod.pod().getSpec().getTolerations();
-        Taint cordon = new Taint("NoSchedule", UNSCHEDULABLE_TAINT, null, null);
-        return tolerations != null && tolerations.stream().anyMatch(t -> TaintToleration.tolerates(t, cordon));
+        Taint cordon = new Taint("NoSchedule", Taints.UNSCHEDULABLE, null, null);
+        return Taints.toleration(tolerations, cordon).isPresent();
     }
 }

@@ -155,7 +155,9 @@ public final class HollowNodes implements AutoCloseable {
         }
         timers.schedule(() -> {
             Pod latest = pods.getStore().get(pod);
-            if (latest != null && latest.getMetadata().getDeletionTimestamp() == null) {
+            // Someone else (a test acting as the kubelet) may have finished the pod meanwhile: never undo that.
+            if (latest != null && latest.getMetadata().getDeletionTimestamp() == null
+                    && "Running".equals(latest.getStatus().getPhase())) {
                 submit(latest, () -> client.pods().resource(succeeded(latest)).updateStatus());
             }
         }, COMPLETION_DELAY_MS, TimeUnit.MILLISECONDS);
