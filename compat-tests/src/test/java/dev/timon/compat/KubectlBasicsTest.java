@@ -93,7 +93,8 @@ class KubectlBasicsTest {
         String all = ok("get", "deployments", "-A").out();
         assertTrue(all.lines().findFirst().orElse("").startsWith("NAMESPACE"), all);
         assertTrue(all.lines().anyMatch(l -> l.startsWith("get-ns ") && l.contains("api")), all);
-        String pods = ok("get", "pods", "-n", "get-ns").err();
+        // The Deployment's pods exist now that controllers run; a selector matching none keeps the list empty.
+        String pods = ok("get", "pods", "-n", "get-ns", "-l", "app=none").err();
         assertTrue(pods.contains("No resources found in get-ns namespace."), pods);
     }
 
