@@ -60,7 +60,8 @@ class Fabric8ClientTest {
         assertNotNull(created.getMetadata().getUid());
         assertEquals("RollingUpdate", created.getSpec().getStrategy().getType());
 
-        Deployment edited = client.apps().deployments().inNamespace("fabric8").withName("crud")
+        // Unlocked: the Deployment controller writes status concurrently, so the fetched resourceVersion may be stale.
+        Deployment edited = client.apps().deployments().inNamespace("fabric8").withName("crud").unlock()
                 .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(5).endSpec().build());
         assertEquals(5, edited.getSpec().getReplicas());
         assertEquals(2L, edited.getMetadata().getGeneration());
