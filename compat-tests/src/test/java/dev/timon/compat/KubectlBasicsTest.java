@@ -26,9 +26,7 @@ class KubectlBasicsTest {
     }
 
     private static Kubectl.Result apply(String namespace, String yaml) {
-        Kubectl.Result result = kubectl.run(java.util.Map.of(), yaml, Kubectl.DEFAULT_TIMEOUT, "apply", "-n", namespace, "-f", "-");
-        assertTrue(result.ok(), result::toString);
-        return result;
+        return kubectl.apply(namespace, yaml);
     }
 
     private static String deployment(String name, int replicas, String image) {

@@ -1,7 +1,10 @@
 package dev.timon.compat;
 
+import dev.timon.client.KubeClients;
 import dev.timon.controlplane.ControlPlane;
 import dev.timon.controlplane.ControlPlaneConfig;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -82,6 +85,11 @@ public final class TestCluster {
 
     public Path dir() {
         return dir;
+    }
+
+    /** A fabric8 client of this cluster, configured as the controllers' own; the caller closes it. */
+    public KubernetesClient newClient() {
+        return KubeClients.fromKubeconfig(kubeconfig());
     }
 
     public Kubectl kubectl() {

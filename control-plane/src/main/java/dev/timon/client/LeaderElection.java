@@ -2,6 +2,7 @@ package dev.timon.client;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectorBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -18,23 +19,30 @@ import java.util.concurrent.Executors;
 /**
  * Runs a component only while this process holds a Lease in kube-system, like upstream's --leader-elect. The lease
  * lasts 10 s and is retried every 2 s, so a standby takes over within about 12 s of the leader vanishing, and at
- * once when the leader stops cleanly (it releases the lease).
+ * once when the leader stops cleanly (it releases the lease). A leader that loses the lease stops its component
+ * and campaigns again, as upstream components do by restarting.
  */
 public final class LeaderElection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
 
+    private final KubernetesClient client;
     private final ExecutorService executor;
-    private final CompletableFuture<?> elector;
+    private final LeaderElectionConfig config;
+    private final String identity;
+    private volatile boolean closed;
+    private volatile CompletableFuture<?> elector;
 
-    private LeaderElection(ExecutorService executor, CompletableFuture<?> elector) {
+    private LeaderElection(KubernetesClient client, ExecutorService executor, LeaderElectionConfig config, String identity) {
+        this.client = client;
         this.executor = executor;
-        this.elector = elector;
+        this.config = config;
+        this.identity = identity;
     }
 
     /** Starts campaigning; {@code onStarted} runs once leading, {@code onStopped} when the lease is lost. */
     public static LeaderElection start(KubernetesClient client, String leaseName, Runnable onStarted, Runnable onStopped) {
-        String identity = identity();
+        String identity = newIdentity();
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "leader-election-" + leaseName);
             thread.setDaemon(true);
@@ -61,11 +69,26 @@ public final class LeaderElection implements AutoCloseable {
                         },
                         leader -> LOG.info("leader of {} is {}", leaseName, leader)))
                 .build();
-        CompletableFuture<?> elector = new LeaderElectorBuilder(client, executor).withConfig(config).build().start();
-        return new LeaderElection(executor, elector);
+        LeaderElection election = new LeaderElection(client, executor, config, identity);
+        election.campaign();
+        return election;
     }
 
-    private static String identity() {
+    /** One elector runs until leadership is lost; then, unless closed, a fresh one campaigns again. */
+    private synchronized void campaign() {
+        if (closed) {
+            return;
+        }
+        elector = new LeaderElectorBuilder(client, executor).withConfig(config).build().start();
+        elector.whenComplete((ignored, error) -> campaign());
+    }
+
+    /** The holderIdentity this process writes into the Lease. */
+    public String identity() {
+        return identity;
+    }
+
+    private static String newIdentity() {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
@@ -76,7 +99,8 @@ public final class LeaderElection implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         elector.cancel(true);
         executor.shutdownNow();
     }

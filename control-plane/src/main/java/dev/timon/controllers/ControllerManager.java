@@ -36,13 +36,27 @@ public final class ControllerManager implements AutoCloseable {
     }
 
     public static ControllerManager start(Path kubeconfig, boolean leaderElect) throws Exception {
-        ControllerManager manager = new ControllerManager(KubeClients.fromKubeconfig(kubeconfig), Controllers.all());
-        if (leaderElect) {
-            manager.election = LeaderElection.start(manager.client, LEASE_NAME, manager::runOrExit, manager::stopRunning);
+        return start(kubeconfig, leaderElect ? LEASE_NAME : null, Controllers.all());
+    }
+
+    /**
+     * Runs the given controllers, only while holding the Lease {@code leaseName} (upstream's
+     * --leader-elect-resource-name) or, when it is null, at once.
+     */
+    public static ControllerManager start(Path kubeconfig, String leaseName,
+                                          Map<String, Function<ControllerContext, Controller>> factories) throws Exception {
+        ControllerManager manager = new ControllerManager(KubeClients.fromKubeconfig(kubeconfig), factories);
+        if (leaseName != null) {
+            manager.election = LeaderElection.start(manager.client, leaseName, manager::runOrExit, manager::stopRunning);
         } else {
             manager.run();
         }
         return manager;
+    }
+
+    /** The identity this manager campaigns with; null without leader election. */
+    public String identity() {
+        return election == null ? null : election.identity();
     }
 
     /** Builds and starts every controller; returns once they run. */

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes scheduling decisions: POST pods/binding asynchronously with a bound on requests in flight (so a burst of
@@ -23,6 +24,8 @@ import java.util.concurrent.Semaphore;
  * nowhere.
  */
 final class Binder implements AutoCloseable {
+
+    private static final long BIND_TIMEOUT_SECONDS = 30;
 
     private final KubernetesClient client;
     private final HttpClient http;
@@ -47,7 +50,9 @@ final class Binder implements AutoCloseable {
                 + "\"},\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\"" + node + "\"}}";
         URI uri = URI.create(client.getMasterUrl().toString().replaceAll("/$", "")
                 + "/api/v1/namespaces/" + namespace + "/pods/" + name + "/binding");
-        HttpRequest request = http.newHttpRequestBuilder().uri(uri).post("application/json", body).build();
+        // Bounded, so a request that never completes cannot hold its in-flight slot forever: the pod is retried.
+        HttpRequest request = http.newHttpRequestBuilder().uri(uri).timeout(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .post("application/json", body).build();
         inFlight.acquireUninterruptibly();
         return http.sendAsync(request, String.class).whenComplete((r, e) -> inFlight.release()).thenAccept(response -> {
             if (!response.isSuccessful()) {

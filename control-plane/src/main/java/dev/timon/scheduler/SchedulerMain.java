@@ -2,7 +2,8 @@ package dev.timon.scheduler;
 
 import dev.timon.client.ComponentFlags;
 
-/** Entry point of a stand-alone scheduler: {@code --kubeconfig K [--leader-elect=true]}. */
+/** Entry point of a stand-alone scheduler: {@code --kubeconfig K [--leader-elect=true]
+ * [--leader-elect-resource-name LEASE]}. */
 public final class SchedulerMain {
 
     private SchedulerMain() {
@@ -10,6 +11,6 @@ public final class SchedulerMain {
 
     public static void main(String[] args) throws Exception {
         ComponentFlags flags = ComponentFlags.parse("scheduler", args);
-        flags.runUntilShutdown(SchedulerService.start(flags.kubeconfig(), flags.leaderElect()));
+        flags.runUntilShutdown(SchedulerService.start(flags.kubeconfig(), flags.lease(SchedulerService.LEASE_NAME)));
     }
 }

@@ -28,13 +28,23 @@ public final class SchedulerService implements AutoCloseable {
     }
 
     public static SchedulerService start(Path kubeconfig, boolean leaderElect) throws Exception {
+        return start(kubeconfig, leaderElect ? LEASE_NAME : null);
+    }
+
+    /** Schedules only while holding the Lease {@code leaseName} or, when it is null, at once. */
+    public static SchedulerService start(Path kubeconfig, String leaseName) throws Exception {
         SchedulerService service = new SchedulerService(KubeClients.fromKubeconfig(kubeconfig));
-        if (leaderElect) {
-            service.election = LeaderElection.start(service.client, LEASE_NAME, service::runLogged, service::stopRunning);
+        if (leaseName != null) {
+            service.election = LeaderElection.start(service.client, leaseName, service::runLogged, service::stopRunning);
         } else {
             service.run();
         }
         return service;
+    }
+
+    /** The identity this scheduler campaigns with; null without leader election. */
+    public String identity() {
+        return election == null ? null : election.identity();
     }
 
     private synchronized void run() throws Exception {

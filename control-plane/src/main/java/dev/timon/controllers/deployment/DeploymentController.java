@@ -87,6 +87,8 @@ public final class DeploymentController extends Controller {
                 rolloutRolling(d, newRs, old, p);
             }
             cleanUpHistory(d, old);
+        } else if (!ObjectKeys.isDeleting(d)) {
+            scalePaused(d, newRs, old, p);
         }
         statusWriter.write(d, newRs, all, p, paused, created);
     }
@@ -189,6 +191,23 @@ public final class DeploymentController extends Controller {
                 scale(d, rs, replicas(rs) - down, p);
                 canRemove -= down;
             }
+        }
+    }
+
+    /**
+     * A paused Deployment does not roll out, but a replica change still applies (upstream's sync): to the one
+     * active ReplicaSet, or the newest when none is active. Several active ones keep their sizes until resumed.
+     */
+    private void scalePaused(Deployment d, ReplicaSet newRs, List<ReplicaSet> old, RolloutParameters p) {
+        List<ReplicaSet> active = new ArrayList<>(old.stream().filter(rs -> replicas(rs) > 0).toList());
+        if (newRs != null && replicas(newRs) > 0) {
+            active.add(newRs);
+        }
+        ReplicaSet target = active.size() == 1 ? active.get(0)
+                : active.isEmpty() && newRs != null ? newRs
+                : active.isEmpty() && !old.isEmpty() ? old.get(old.size() - 1) : null;
+        if (target != null && replicas(target) != p.replicas()) {
+            scale(d, target, p.replicas(), p);
         }
     }
 

@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -53,7 +54,11 @@ public final class HollowNodes implements AutoCloseable {
     /** Pods with a write in flight or queued, so repeated watch events do not duplicate work. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> completeAt = new ConcurrentHashMap<>();
-    private final AtomicInteger nextIp = new AtomicInteger();
+    /**
+     * Pod IPs count up from a random start, so several hollow-node processes (and restarts) rarely hand out the
+     * same address; within 10.244.0.0/16, skipping .0 and .255.
+     */
+    private final AtomicInteger nextIp = new AtomicInteger(ThreadLocalRandom.current().nextInt(254 * 256));
     private SharedIndexInformer<Pod> pods;
 
     public HollowNodes(KubernetesClient client, String prefix, int count, int concurrency) {
@@ -167,10 +172,10 @@ public final class HollowNodes implements AutoCloseable {
         String now = now();
         Pod copy = client.getKubernetesSerialization().clone(pod);
         PodStatus status = copy.getStatus() == null ? new PodStatus() : copy.getStatus();
-        int ip = nextIp.incrementAndGet();
+        int ip = Math.floorMod(nextIp.incrementAndGet(), 254 * 256);
         status.setPhase("Running");
         status.setHostIP("10.0.0.1");
-        status.setPodIP("10.244." + ((ip >> 8) & 0xff) + "." + (ip & 0xff));
+        status.setPodIP("10.244." + ip / 254 + "." + (ip % 254 + 1));
         status.setStartTime(now);
         status.setConditions(List.of(condition("Initialized", now), condition("Ready", now),
                 condition("ContainersReady", now), condition("PodScheduled", now)));

@@ -1,0 +1,164 @@
+package dev.timon.bench;
+
+import dev.timon.client.KubeClients;
+import dev.timon.node.hollow.HollowNodes;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The scheduler benchmark: starts hollow nodes in this process, creates unassigned pods with bounded concurrency
+ * and measures, through a watch, each pod's time from its create request to the moment it is seen bound, and the
+ * throughput (pods bound per second from the first create to the last binding); then times a Deployment from
+ * creation to fully Available. Cleans up its namespace and nodes. Every wait is bounded.
+ */
+public final class SchedulerBench {
+
+    private static final String NAMESPACE = "timon-sched-bench";
+    private static final String NODE_PREFIX = "bench-node-";
+    private static final int CREATE_CONCURRENCY = 100;
+    private static final String POD = "{\"metadata\":{\"name\":\"p-%d\",\"labels\":{\"app\":\"bench-pods\"}},\"spec\":"
+            + "{\"containers\":[{\"name\":\"main\",\"image\":\"busybox:1.36\",\"command\":[\"sleep\",\"3600\"]}]}}";
+
+    private final BenchClient http;
+    private final KubernetesClient client;
+
+    private SchedulerBench(BenchClient http, KubernetesClient client) {
+        this.http = http;
+        this.client = client;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path kubeconfig = Path.of(args.length > 0 ? args[0] : ".timon/kubeconfig");
+        int nodes = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+        int pods = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
+        int replicas = args.length > 3 ? Integer.parseInt(args[3]) : 1_000;
+        try (KubernetesClient client = KubeClients.fromKubeconfig(kubeconfig);
+             HollowNodes hollow = new HollowNodes(client, NODE_PREFIX, nodes, 32)) {
+            SchedulerBench bench = new SchedulerBench(new BenchClient(kubeconfig), client);
+            long start = System.nanoTime();
+            hollow.start();
+            System.out.printf("%d hollow nodes registered in %.1f s%n", nodes, (System.nanoTime() - start) / 1e9);
+            bench.http.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + NAMESPACE + "\"}}").get();
+            try {
+                bench.schedulePods(pods);
+                bench.deployment(replicas);
+            } finally {
+                bench.cleanUp();
+            }
+        }
+        System.exit(0); // the fabric8 client's pools are not all daemon threads
+    }
+
+    private void schedulePods(int count) throws Exception {
+        long[] created = new long[count];
+        long[] bound = new long[count];
+        CountDownLatch allBound = new CountDownLatch(count);
+        Watch watch = client.pods().inNamespace(NAMESPACE).withLabel("app", "bench-pods").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                if (pod.getSpec().getNodeName() == null) {
+                    return;
+                }
+                int i = Integer.parseInt(pod.getMetadata().getName().substring(2));
+                if (bound[i] == 0) {
+                    bound[i] = System.nanoTime();
+                    allBound.countDown();
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
+        Semaphore slots = new Semaphore(CREATE_CONCURRENCY);
+        AtomicInteger failures = new AtomicInteger();
+        long first = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            slots.acquire();
+            created[i] = System.nanoTime();
+            http.post("/api/v1/namespaces/" + NAMESPACE + "/pods", POD.formatted(i)).whenComplete((response, error) -> {
+                if (error != null || response.statusCode() != 201) {
+                    failures.incrementAndGet();
+                }
+                slots.release();
+            });
+        }
+        double createSeconds = (System.nanoTime() - first) / 1e9;
+        boolean done = allBound.await(10, TimeUnit.MINUTES);
+        watch.close();
+        long last = Arrays.stream(bound).max().orElse(first);
+        long[] latencies = new long[count];
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            if (bound[i] != 0) {
+                latencies[n++] = bound[i] - created[i];
+            }
+        }
+        Arrays.sort(latencies, 0, n);
+        System.out.printf("created %d pods in %.1f s (%d failed)%n", count, createSeconds, failures.get());
+        System.out.printf("scheduling: %d of %d pods bound in %.1f s: %.0f pods/s; create-to-bound p50 %.0f ms, p99 %.0f ms%n",
+                n, count, (last - first) / 1e9, n / ((last - first) / 1e9),
+                n == 0 ? 0 : latencies[n / 2] / 1e6, n == 0 ? 0 : latencies[(int) (n * 0.99)] / 1e6);
+        if (!done) {
+            System.out.println("  (not every pod was bound within 10 minutes)");
+        }
+    }
+
+    private void deployment(int replicas) throws Exception {
+        Deployment deployment = new DeploymentBuilder()
+                .withNewMetadata().withName("bench").withNamespace(NAMESPACE).endMetadata()
+                .withNewSpec().withReplicas(replicas)
+                .withNewSelector().addToMatchLabels("app", "bench-deploy").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "bench-deploy").endMetadata()
+                .withNewSpec().addNewContainer().withName("main").withImage("nginx:1.25").endContainer().endSpec()
+                .endTemplate().endSpec().build();
+        CountDownLatch available = new CountDownLatch(1);
+        AtomicInteger seen = new AtomicInteger();
+        Watch watch = client.apps().deployments().inNamespace(NAMESPACE).withName("bench").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Deployment d) {
+                int ready = d.getStatus() == null ? 0 : Objects.requireNonNullElse(d.getStatus().getAvailableReplicas(), 0);
+                seen.set(ready);
+                if (ready >= replicas) {
+                    available.countDown();
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
+        long start = System.nanoTime();
+        client.apps().deployments().resource(deployment).create();
+        boolean done = available.await(5, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        watch.close();
+        System.out.printf("deployment: %d of %d replicas Available %.1f s after creation%s%n", seen.get(), replicas,
+                seconds, done ? "" : " (gave up at the 5-minute bound)");
+    }
+
+    /** Deletes the namespace and the bench's nodes, waiting (bounded) for the namespace to go. */
+    private void cleanUp() throws Exception {
+        http.delete("/api/v1/namespaces/" + NAMESPACE).get();
+        client.nodes().withLabel("type", "hollow").list().getItems().stream()
+                .filter(node -> node.getMetadata().getName().startsWith(NODE_PREFIX))
+                .forEach(node -> client.nodes().withName(node.getMetadata().getName()).delete());
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (System.nanoTime() < deadline && client.namespaces().withName(NAMESPACE).get() != null) {
+            Thread.sleep(500);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.timon.compat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Placement on three hollow nodes (4 cpu, 16Gi each) as kubectl users see it: FailedScheduling messages,
+ * nodeSelector, taints and tolerations, required node affinity. Labels and taints are removed after each test.
+ */
+class SchedulingTest {
+
+    private static TestNodes nodes;
+    private static KubernetesClient client;
+    private static Kubectl kubectl;
+
+    @BeforeAll
+    static void start() throws Exception {
+        nodes = TestNodes.start("sched-node-", 3);
+        client = TestCluster.get().newClient();
+        kubectl = TestCluster.get().kubectl();
+    }
+
+    @AfterAll
+    static void stop() {
+        nodes.close();
+        client.close();
+    }
+
+    @AfterEach
+    void plainNodes() {
+        for (String node : nodes.names()) {
+            kubectl.run("label", "node", node, "disk-", "zone-");
+            kubectl.run("taint", "node", node, "dedicated-");
+        }
+    }
+
+    private static Kubectl.Result ok(String... args) {
+        Kubectl.Result result = kubectl.run(args);
+        assertTrue(result.ok(), () -> String.join(" ", args) + "\n" + result);
+        return result;
+    }
+
+    private static void pod(String namespace, String name, String specExtra) {
+        String yaml = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s}
+                spec:
+                  containers:
+                  - name: main
+                    image: nginx:1.25%s
+                """.formatted(name, specExtra.isEmpty() ? "" : "\n" + specExtra.stripTrailing().indent(2).stripTrailing());
+        kubectl.apply(namespace, yaml);
+    }
+
+    private static String nodeOf(String namespace, String name) {
+        Await.until(name + " is bound", () -> {
+            Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+            return pod != null && pod.getSpec().getNodeName() != null;
+        });
+        return client.pods().inNamespace(namespace).withName(name).get().getSpec().getNodeName();
+    }
+
+    private static void awaitFailedScheduling(String namespace, String pod, String message) {
+        Await.until("FailedScheduling of " + pod + ": " + message, Await.DEFAULT, () -> {
+            String events = kubectl.run("get", "events", "-n", namespace, "--field-selector",
+                    "involvedObject.name=" + pod + ",reason=FailedScheduling", "-o", "jsonpath={.items[*].message}").out();
+            return events.contains(message);
+        }, () -> kubectl.run("describe", "pod", pod, "-n", namespace).toString());
+        String describe = ok("describe", "pod", pod, "-n", namespace).out();
+        assertTrue(describe.matches("(?s).*Warning\\s+FailedScheduling\\s+.*default-scheduler\\s+" + java.util.regex.Pattern.quote(message) + ".*"),
+                describe);
+    }
+
+    @Test
+    void podTooBigForEveryNodeGetsFailedScheduling() {
+        ok("create", "namespace", "sched-big");
+        pod("sched-big", "big", """
+                  resources:
+                    requests: {cpu: "100"}
+                """);
+        awaitFailedScheduling("sched-big", "big", "0/3 nodes are available: 3 Insufficient cpu.");
+        assertEquals("Pending", ok("get", "pod", "big", "-n", "sched-big", "-o", "jsonpath={.status.phase}").out());
+    }
+
+    @Test
+    void mixedReasonsAreCountedAndSorted() {
+        ok("create", "namespace", "sched-mixed");
+        ok("taint", "node", nodes.name(0), "dedicated=infra:NoSchedule");
+        pod("sched-mixed", "huge", """
+                  resources:
+                    requests: {memory: 100Gi}
+                """);
+        awaitFailedScheduling("sched-mixed", "huge",
+                "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: infra}, 2 Insufficient memory.");
+    }
+
+    @Test
+    void nodeSelectorPicksTheLabelledNode() {
+        ok("create", "namespace", "sched-selector");
+        ok("label", "node", nodes.name(1), "disk=ssd");
+        pod("sched-selector", "fast", "nodeSelector: {disk: ssd}");
+        assertEquals(nodes.name(1), nodeOf("sched-selector", "fast"));
+    }
+
+    @Test
+    void taintsRepelPodsThatDoNotTolerateThem() {
+        ok("create", "namespace", "sched-taints");
+        ok("taint", "node", nodes.name(0), "dedicated=infra:NoSchedule");
+        ok("taint", "node", nodes.name(1), "dedicated=infra:NoExecute");
+        for (int i = 0; i < 3; i++) {
+            pod("sched-taints", "plain-" + i, "");
+            assertEquals(nodes.name(2), nodeOf("sched-taints", "plain-" + i));
+        }
+        pod("sched-taints", "tolerant", """
+                nodeSelector: {kubernetes.io/hostname: %s}
+                tolerations:
+                - {key: dedicated, operator: Equal, value: infra, effect: NoSchedule}
+                """.formatted(nodes.name(0)));
+        assertEquals(nodes.name(0), nodeOf("sched-taints", "tolerant"));
+    }
+
+    @Test
+    void requiredNodeAffinityIsHonoured() {
+        ok("create", "namespace", "sched-affinity");
+        ok("label", "node", nodes.name(0), "zone=a");
+        ok("label", "node", nodes.name(1), "zone=a");
+        ok("label", "node", nodes.name(2), "zone=b");
+        pod("sched-affinity", "in-b", affinity("zone", "In", "[b]"));
+        assertEquals(nodes.name(2), nodeOf("sched-affinity", "in-b"));
+        ok("label", "node", nodes.name(1), "zone-");
+        pod("sched-affinity", "no-zone", affinity("zone", "DoesNotExist", null));
+        assertEquals(nodes.name(1), nodeOf("sched-affinity", "no-zone"));
+    }
+
+    private static String affinity(String key, String operator, String values) {
+        String expression = "{key: " + key + ", operator: " + operator + (values == null ? "" : ", values: " + values) + "}";
+        return """
+                affinity:
+                  nodeAffinity:
+                    requiredDuringSchedulingIgnoredDuringExecution:
+                      nodeSelectorTerms:
+                      - matchExpressions:
+                        - %s
+                """.formatted(expression);
+    }
+}
