@@ -11,6 +11,7 @@ import dev.timon.registry.resources.Services;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,14 @@ final class Bootstrap {
                         .addNewSubset().addNewAddress().withIp(apiServerIp).endAddress()
                         .addNewPort().withName("https").withPort(apiServerPort).withProtocol("TCP").endPort()
                         .endSubset().build())),
+                // Service proxies read EndpointSlices only, so the API server's own endpoint needs one too.
+                ensure("discovery.k8s.io", "v1", "endpointslices", "default", Json.tree(new EndpointSliceBuilder()
+                        .withNewMetadata().withName("kubernetes")
+                        .withLabels(Map.of("kubernetes.io/service-name", "kubernetes")).endMetadata()
+                        .withAddressType("IPv4")
+                        .addNewEndpoint().withAddresses(apiServerIp).withNewConditions().withReady(true).endConditions().endEndpoint()
+                        .addNewPort().withName("https").withPort(apiServerPort).withProtocol("TCP").endPort()
+                        .build())),
                 ensure("", "v1", "services", "kube-system", Json.tree(kubeDnsService()))));
     }
 
