@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One node's service proxy: watches Services and EndpointSlices and keeps its nftables table equal to what they
@@ -30,7 +29,6 @@ public final class ServiceProxy implements AutoCloseable {
     private final SharedIndexInformer<Service> services;
     private final SharedIndexInformer<EndpointSlice> slices;
     private final CoalescedSyncs syncs;
-    private final AtomicLong syncCount = new AtomicLong();
 
     private ServiceProxy(ProxyConfig config, KubernetesClient client) {
         this.config = config;
@@ -57,11 +55,6 @@ public final class ServiceProxy implements AutoCloseable {
         }
     }
 
-    /** How many syncs have been applied; tests wait for it to move past a change. */
-    public long syncCount() {
-        return syncCount.get();
-    }
-
     private void sync() {
         long start = System.nanoTime();
         List<ServicePortPlan> plans = ServicePlanner.planAll(services.getStore().list(), slices.getStore().list(), config.nodeName());
@@ -75,7 +68,6 @@ public final class ServiceProxy implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
-        syncCount.incrementAndGet();
         LOG.info("synced {} service ports into table ip {} in {} ms (render {} ms)", plans.size(), config.table(),
                 (System.nanoTime() - start) / 1_000_000, (rendered - start) / 1_000_000);
     }
