@@ -17,10 +17,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** What every cluster has from its first start: the system namespaces and the `kubernetes` service, its Endpoints and EndpointSlice. */
+/**
+ * What every cluster has from its first start: the system namespaces, the `kubernetes` service and the `kube-dns`
+ * service. kube-dns is created here, before any other service can be given its well-known IP; it has no selector
+ * because the cluster DNS server (node module, dev.timon.dns) publishes its own EndpointSlice.
+ */
 final class Bootstrap {
 
     static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+
+    /** The cluster DNS service; its IP is the one the node agent writes into pods' resolv.conf. */
+    static final String KUBE_DNS_SERVICE = "kube-dns";
+    static final String KUBE_DNS_SERVICE_IP = "10.96.0.10";
 
     private final Registry registry;
     private final ResourceStore store;
@@ -48,15 +56,25 @@ final class Bootstrap {
                         .addNewSubset().addNewAddress().withIp(apiServerIp).endAddress()
                         .addNewPort().withName("https").withPort(apiServerPort).withProtocol("TCP").endPort()
                         .endSubset().build())),
-                // What upstream's endpoint reconciler writes, so clients reading slices find the API server too.
+                // Service proxies read EndpointSlices only, so the API server's own endpoint needs one too.
                 ensure("discovery.k8s.io", "v1", "endpointslices", "default", Json.tree(new EndpointSliceBuilder()
                         .withNewMetadata().withName("kubernetes")
                         .withLabels(Map.of("kubernetes.io/service-name", "kubernetes")).endMetadata()
                         .withAddressType("IPv4")
-                        .addNewEndpoint().withAddresses(apiServerIp).withNewConditions().withReady(true).endConditions()
-                        .endEndpoint()
+                        .addNewEndpoint().withAddresses(apiServerIp).withNewConditions().withReady(true).endConditions().endEndpoint()
                         .addNewPort().withName("https").withPort(apiServerPort).withProtocol("TCP").endPort()
-                        .build()))));
+                        .build())),
+                ensure("", "v1", "services", "kube-system", Json.tree(kubeDnsService()))));
+    }
+
+    private static io.fabric8.kubernetes.api.model.Service kubeDnsService() {
+        return new ServiceBuilder()
+                .withNewMetadata().withName(KUBE_DNS_SERVICE)
+                .withLabels(Map.of("k8s-app", "kube-dns", "kubernetes.io/name", "CoreDNS")).endMetadata()
+                .withNewSpec().withClusterIP(KUBE_DNS_SERVICE_IP)
+                .addNewPort().withName("dns").withPort(53).withProtocol("UDP").withNewTargetPort(53).endPort()
+                .addNewPort().withName("dns-tcp").withPort(53).withProtocol("TCP").withNewTargetPort(53).endPort()
+                .endSpec().build();
     }
 
     /** Creates the object unless it already exists. */
