@@ -44,7 +44,7 @@ public record ComponentFlags(Path kubeconfig, boolean leaderElect, String leaseN
     }
 
     /** Blocks until the JVM shuts down, closing the component on the way out (which releases a held lease). */
-    public void runUntilShutdown(AutoCloseable component) throws InterruptedException {
+    public static void runUntilShutdown(AutoCloseable component) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

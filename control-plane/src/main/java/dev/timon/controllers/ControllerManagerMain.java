@@ -13,6 +13,6 @@ public final class ControllerManagerMain {
         ComponentFlags flags = ComponentFlags.parse("controller-manager", args);
         ControllerManager manager = ControllerManager.start(flags.kubeconfig(),
                 flags.lease(ControllerManager.LEASE_NAME), Controllers.all());
-        flags.runUntilShutdown(manager);
+        ComponentFlags.runUntilShutdown(manager);
     }
 }

@@ -11,6 +11,6 @@ public final class SchedulerMain {
 
     public static void main(String[] args) throws Exception {
         ComponentFlags flags = ComponentFlags.parse("scheduler", args);
-        flags.runUntilShutdown(SchedulerService.start(flags.kubeconfig(), flags.lease(SchedulerService.LEASE_NAME)));
+        ComponentFlags.runUntilShutdown(SchedulerService.start(flags.kubeconfig(), flags.lease(SchedulerService.LEASE_NAME)));
     }
 }

@@ -52,7 +52,7 @@ public final class DnsMain {
         KubernetesClient client = KubeClients.fromKubeconfig(kubeconfig);
         ClusterDns dns = ClusterDns.start(client, address, hostResolvers(address.getAddress()));
         KubeDnsEndpoints.publish(client, published, dns.port(), nodeName);
-        new ComponentFlags(kubeconfig, false).runUntilShutdown(() -> {
+        ComponentFlags.runUntilShutdown(() -> {
             KubeDnsEndpoints.withdraw(client);
             dns.close();
             client.close();

@@ -1,7 +1,8 @@
 package dev.timon.kubelet;
 
+import dev.timon.client.ComponentFlags;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
+
 
 /** Command line entry of the node agent; see {@link NodeAgentConfig} for the flags. */
 public final class NodeAgentMain {
@@ -25,13 +26,7 @@ public final class NodeAgentMain {
             }
             System.err.println("node agent: warning: swap is on, running anyway (--fail-swap-on=false)");
         }
-        var agent = NodeAgent.start(config);
-        var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // Pods keep running: a restarted agent adopts them.
-            agent.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        // Pods keep running when the agent stops: a restarted agent adopts them.
+        ComponentFlags.runUntilShutdown(NodeAgent.start(config));
     }
 }

@@ -35,7 +35,7 @@ public final class ProxyMain {
         KubernetesClient client = KubeClients.fromKubeconfig(kubeconfig);
         ServiceProxy proxy = ServiceProxy.start(client, ProxyConfig.defaults(nodeName).withTable(table).withNodeIp(nodeIp));
         // The shutdown hook removes the table, so a stopped proxy leaves no rules behind.
-        new ComponentFlags(kubeconfig, false).runUntilShutdown(() -> {
+        ComponentFlags.runUntilShutdown(() -> {
             proxy.close();
             client.close();
         });

@@ -16,11 +16,11 @@ import runtime.v1.Api.Protocol;
 /** Builds a pod's PodSandboxConfig; deterministic, because CreateContainer must repeat the one the sandbox ran with. */
 public final class SandboxConfigs {
     private final Path podLogsRoot;
-    private final HostDns dns;
+    private final PodDns dns;
     private final CgroupRoot cgroups;
     private final String nodeHostname;
 
-    public SandboxConfigs(Path podLogsRoot, HostDns dns, CgroupRoot cgroups, String nodeHostname) {
+    public SandboxConfigs(Path podLogsRoot, PodDns dns, CgroupRoot cgroups, String nodeHostname) {
         this.podLogsRoot = podLogsRoot;
         this.dns = dns;
         this.cgroups = cgroups;
