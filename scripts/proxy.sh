@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # A node's service proxy and the cluster DNS, started and stopped by recorded PID only. Functions only; needs
 # scripts/process.sh. Both read <home>/kubeconfig and run from node/target (classes and lib/).
-# Settings: TIMON_PROXY_TABLE (nftables table, default timon-proxy), TIMON_DNS_LISTEN (default 0.0.0.0:1053),
-# TIMON_NODE_IP (the address kube-dns's EndpointSlice points at; default: the host's first non-loopback IPv4).
+# Settings: TIMON_PROXY_TABLE (nftables table, default timon-proxy), TIMON_DNS_LISTEN (default <node IP>:1053),
+# TIMON_NODE_IP (the address kube-dns's EndpointSlice points at; default: the InternalIP, on the default route).
 
 _node_classpath() {
   local repo=${TIMON_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
@@ -33,8 +33,9 @@ dns_start() {
   mkdir -p "$home/run" "$home/logs"
   [[ -n ${TIMON_NODE_IP:-} ]] && args+=(--advertise "$TIMON_NODE_IP")
   [[ -n $node ]] && args+=(--node-name "$node")
+  [[ -n ${TIMON_DNS_LISTEN:-} ]] && args+=(--listen "$TIMON_DNS_LISTEN")
   process_spawn "$pidfile" "$home/logs/dns.log" java -Xmx256m -cp "$(_node_classpath)" dev.timon.dns.DnsMain \
-    --kubeconfig "$home/kubeconfig" --listen "${TIMON_DNS_LISTEN:-0.0.0.0:1053}" "${args[@]}"
+    --kubeconfig "$home/kubeconfig" "${args[@]}"
 }
 
 # dns_stop <home>: SIGTERM; the DNS server withdraws kube-dns's EndpointSlice on the way out.

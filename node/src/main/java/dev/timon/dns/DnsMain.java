@@ -2,23 +2,22 @@ package dev.timon.dns;
 
 import dev.timon.client.ComponentFlags;
 import dev.timon.client.KubeClients;
+import dev.timon.kubelet.node.MachineInfo;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
- * The cluster DNS process: DnsMain --kubeconfig K [--listen 0.0.0.0:1053] [--advertise IP] [--node-name N].
+ * The cluster DNS process: DnsMain --kubeconfig K [--listen ADDR:PORT] [--advertise IP] [--node-name N].
  * It runs on the node, not in a pod, and publishes kube-dns's EndpointSlice as advertise-IP:port so that
- * 10.96.0.10:53 reaches it through the service proxy; the slice is withdrawn on shutdown.
+ * 10.96.0.10:53 reaches it through the service proxy; the slice is withdrawn on shutdown. By default it listens
+ * on the advertised address only: a UDP server on 0.0.0.0 answers a pod from the bridge's address, which the
+ * service DNAT's connection tracking does not recognise, so the pod would never see the answer.
  */
 public final class DnsMain {
 
@@ -27,7 +26,7 @@ public final class DnsMain {
 
     public static void main(String[] args) throws Exception {
         Path kubeconfig = null;
-        String listen = "0.0.0.0:1053";
+        String listen = null;
         String advertise = null;
         String nodeName = null;
         for (int i = 0; i < args.length; i++) {
@@ -45,10 +44,14 @@ public final class DnsMain {
         if (kubeconfig == null) {
             throw new IllegalArgumentException("--kubeconfig is required");
         }
+        // The node's InternalIP, as the node agent reports it: the address of the interface with the default route.
+        String published = advertise != null ? advertise : MachineInfo.internalIp();
+        if (listen == null) {
+            listen = published + ":1053";
+        }
         int colon = listen.lastIndexOf(':');
         InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(listen.substring(0, colon)),
                 Integer.parseInt(listen.substring(colon + 1)));
-        String published = advertise != null ? advertise : advertisedAddress(address.getAddress());
         KubernetesClient client = KubeClients.fromKubeconfig(kubeconfig);
         ClusterDns dns = ClusterDns.start(client, address, hostResolvers(address.getAddress()));
         KubeDnsEndpoints.publish(client, published, dns.port(), nodeName);
@@ -73,23 +76,4 @@ public final class DnsMain {
         return servers;
     }
 
-    /**
-     * The address pods can reach: the listen address when it is a specific non-loopback one, otherwise the host's
-     * first non-loopback IPv4 address (a DNAT to 127.0.0.1 would not leave a pod's network namespace).
-     */
-    static String advertisedAddress(InetAddress listen) throws SocketException {
-        if (!listen.isAnyLocalAddress() && !listen.isLoopbackAddress()) {
-            return listen.getHostAddress();
-        }
-        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (nic.isUp() && !nic.isLoopback()) {
-                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                    if (address instanceof Inet4Address) {
-                        return address.getHostAddress();
-                    }
-                }
-            }
-        }
-        throw new IllegalStateException("no non-loopback IPv4 address to advertise; pass --advertise IP");
-    }
 }
