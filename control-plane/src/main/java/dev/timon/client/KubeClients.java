@@ -17,6 +17,12 @@ public final class KubeClients {
         Config config = Config.fromKubeconfig(kubeconfig.toFile());
         // Controllers retry on their own (rate-limited work queues); fabric8's own retries would only hide errors.
         config.setRequestRetryBackoffLimit(0);
+        // The JDK client multiplexes every request over one HTTP/2 connection, where a watch whose events are
+        // not read fast enough exhausts the connection's flow-control window and stalls unrelated requests
+        // (bindings, status writes). HTTP/1.1 gives each request and watch a connection of its own.
+        config.setHttp2Disable(true);
+        // Watches are HTTP streams (the API server refuses WebSocket watches), so skip the upgrade attempt.
+        config.setOnlyHttpWatches(true);
         return new KubernetesClientBuilder()
                 .withConfig(config)
                 .withHttpClientFactory(new JdkHttpClientFactory())

@@ -1,5 +1,6 @@
 package dev.timon.kubelet;
 
+import dev.timon.client.KubeClients;
 import dev.timon.cri.CriClient;
 import dev.timon.kubelet.api.ApiRequests;
 import dev.timon.kubelet.node.CgroupRoot;
@@ -13,9 +14,7 @@ import dev.timon.kubelet.server.NodeServer;
 import dev.timon.kubelet.server.NodeServerConfig;
 import dev.timon.pki.ClusterCa;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vertx.core.Vertx;
@@ -67,12 +66,7 @@ public final class NodeAgent implements AutoCloseable {
 
     public static NodeAgent start(NodeAgentConfig config) throws Exception {
         Files.createDirectories(config.dataDir());
-        var clientConfig = Config.fromKubeconfig(Files.readString(config.kubeconfig()));
-        // The API server serves watches as HTTP streams only: it answers a WebSocket upgrade with a never-ending
-        // 200, on which fabric8's default WebSocket watch (and, over HTTP/2, the requests sharing its connection) hang.
-        clientConfig.setOnlyHttpWatches(true);
-        clientConfig.setHttp2Disable(true);
-        var client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+        var client = KubeClients.fromKubeconfig(config.kubeconfig());
         var cri = CriClient.connect(config.containerdSocket());
         String nodeIp = config.nodeIp() != null ? config.nodeIp() : MachineInfo.internalIp();
         var api = new ApiRequests(client);

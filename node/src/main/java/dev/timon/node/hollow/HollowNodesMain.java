@@ -1,12 +1,10 @@
 package dev.timon.node.hollow;
 
-import io.fabric8.kubernetes.client.Config;
+import dev.timon.client.ComponentFlags;
+import dev.timon.client.KubeClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 
-import java.io.File;
-import java.util.concurrent.CountDownLatch;
+import java.nio.file.Path;
 
 /** {@code ./timon hollow-nodes N}: {@code --kubeconfig K --count N [--prefix hollow-] [--concurrency 32]}. */
 public final class HollowNodesMain {
@@ -32,24 +30,12 @@ public final class HollowNodesMain {
         if (kubeconfig == null) {
             throw new IllegalArgumentException("--kubeconfig is required");
         }
-        KubernetesClient client = client(new File(kubeconfig));
+        KubernetesClient client = KubeClients.fromKubeconfig(Path.of(kubeconfig));
         HollowNodes nodes = new HollowNodes(client, prefix, count, concurrency);
         nodes.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        ComponentFlags.runUntilShutdown(() -> {
             nodes.close();
             client.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
-    }
-
-    public static KubernetesClient client(File kubeconfig) {
-        Config config = Config.fromKubeconfig(kubeconfig);
-        // Writes are retried by the hollow nodes themselves; fabric8's retries would also retry the WebSocket
-        // watch handshake the API server refuses (503) instead of falling back to an HTTP watch at once.
-        config.setRequestRetryBackoffLimit(0);
-        return new KubernetesClientBuilder().withConfig(config)
-                .withHttpClientFactory(new JdkHttpClientFactory()).build();
+        });
     }
 }
