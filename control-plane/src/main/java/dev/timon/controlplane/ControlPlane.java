@@ -14,6 +14,10 @@ import dev.timon.registry.Registry;
 import dev.timon.registry.ResourceDefinition;
 import dev.timon.registry.ResourceStore;
 import dev.timon.registry.resources.BuiltinResources;
+import dev.timon.controllers.ControllerManager;
+import dev.timon.registry.resources.Services;
+import dev.timon.scheduler.SchedulerService;
+import dev.timon.storage.Compactor;
 import dev.timon.storage.EtcdStore;
 import dev.timon.storage.WatchCache;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -24,6 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,41 +42,47 @@ import java.util.concurrent.TimeUnit;
 public final class ControlPlane implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+    /** Upstream's default: history older than five minutes is compacted away. */
+    private static final Duration COMPACTION_INTERVAL = Duration.ofMinutes(5);
 
-    private final Vertx vertx;
-    private final EtcdStore etcd;
-    private final WatchCache cache;
-    private final ApiServer apiServer;
-    private final Path kubeconfig;
-    private final String adminToken;
-    private final ClusterCa ca;
+    /** What this control plane runs, closed in reverse order of starting. */
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private Path kubeconfig;
+    private String adminToken;
+    private ClusterCa ca;
 
-    private ControlPlane(Vertx vertx, EtcdStore etcd, WatchCache cache, ApiServer apiServer, Path kubeconfig,
-                         String adminToken, ClusterCa ca) {
-        this.vertx = vertx;
-        this.etcd = etcd;
-        this.cache = cache;
-        this.apiServer = apiServer;
-        this.kubeconfig = kubeconfig;
-        this.adminToken = adminToken;
-        this.ca = ca;
+    private ControlPlane() {
+    }
+
+    public static ControlPlane start(ControlPlaneConfig config) throws Exception {
+        ControlPlane controlPlane = new ControlPlane();
+        try {
+            controlPlane.run(config);
+        } catch (Exception e) {
+            controlPlane.close();
+            throw e;
+        }
+        return controlPlane;
     }
 
     @SuppressWarnings("unchecked")
-    public static ControlPlane start(ControlPlaneConfig config) throws Exception {
+    private void run(ControlPlaneConfig config) throws Exception {
         Path pki = config.dataDir().resolve("pki");
-        ClusterCa ca = ClusterCa.loadOrCreate(pki);
+        ca = ClusterCa.loadOrCreate(pki);
         Path[] serving = ca.ensureCertificate("apiserver", "kube-apiserver", List.of(),
                 List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
                         "kubernetes.default.svc.cluster.local"),
                 List.of("127.0.0.1", config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress(),
-                        dev.timon.registry.resources.Services.KUBERNETES_SERVICE_IP), true, false);
-        String adminToken = ca.ensureToken("admin");
+                        Services.KUBERNETES_SERVICE_IP), true, false);
+        adminToken = ca.ensureToken("admin");
 
         Registry registry = BuiltinResources.registry();
         EtcdStore etcd = EtcdStore.connect(config.etcdEndpoints());
+        running.push(etcd);
         WatchCache cache = new WatchCache(etcd, registry.all());
+        running.push(cache);
         cache.start().get(60, TimeUnit.SECONDS);
+        running.push(new Compactor(etcd).start(COMPACTION_INTERVAL));
         ResourceDefinition<Namespace> namespaces = (ResourceDefinition<Namespace>) registry.find("", "v1", "namespaces").orElseThrow();
         ResourceDefinition<Pod> pods = (ResourceDefinition<Pod>) registry.find("", "v1", "pods").orElseThrow();
         ResourceStore store = new ResourceStore(etcd, cache, namespaces);
@@ -77,6 +90,7 @@ public final class ControlPlane implements AutoCloseable {
         new Bootstrap(registry, store).run(advertise, config.securePort()).get(30, TimeUnit.SECONDS);
 
         Vertx vertx = Vertx.vertx();
+        running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         ResourceDefinition<Node> nodes = (ResourceDefinition<Node>) registry.find("", "v1", "nodes").orElseThrow();
         Path[] kubeletClient = ca.ensureCertificate("apiserver-kubelet-client", "kube-apiserver-kubelet-client",
                 List.of("system:masters"), List.of(), List.of(), false, true);
@@ -93,28 +107,17 @@ public final class ControlPlane implements AutoCloseable {
                 () -> cache.revision() > 0);
         apiServer.listen(config.bindAddress(), config.securePort(), serving[0], serving[1])
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        Path kubeconfig = config.dataDir().resolve("kubeconfig");
+        running.push(() -> apiServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        kubeconfig = config.dataDir().resolve("kubeconfig");
         Kubeconfig.write(kubeconfig, "https://" + address, ca.certificatePath(), adminToken);
         LOG.info("control plane ready; kubeconfig at {}", kubeconfig);
-        ControlPlane controlPlane = new ControlPlane(vertx, etcd, cache, apiServer, kubeconfig, adminToken, ca);
-        controlPlane.startSchedulerAndControllers();
-        return controlPlane;
-    }
-
-    // --- scheduler and controller manager in this process (off with -Dtimon.controllers=false) ---------------
-
-    private final java.util.List<AutoCloseable> components = new java.util.ArrayList<>();
-
-    /** Runs them as clients of this API server, exactly as when they run as their own processes. */
-    private void startSchedulerAndControllers() throws Exception {
-        if (!Boolean.parseBoolean(System.getProperty("timon.controllers", "true"))) {
-            return;
+        // The scheduler and controller manager run here as clients of this API server, exactly as they do as
+        // their own processes (-Dtimon.controllers=false leaves them to those).
+        if (Boolean.parseBoolean(System.getProperty("timon.controllers", "true"))) {
+            running.push(SchedulerService.start(kubeconfig, true));
+            running.push(ControllerManager.start(kubeconfig, true));
         }
-        components.add(dev.timon.scheduler.SchedulerService.start(kubeconfig, true));
-        components.add(dev.timon.controllers.ControllerManager.start(kubeconfig, true));
     }
-
-    // ----------------------------------------------------------------------------------------------------------
 
     public Path kubeconfig() {
         return kubeconfig;
@@ -130,12 +133,16 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (AutoCloseable component : components) {
-            component.close();
+        Exception first = null;
+        while (!running.isEmpty()) {
+            try {
+                running.pop().close();
+            } catch (Exception e) {
+                first = first == null ? e : first;
+            }
         }
-        apiServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        cache.close();
-        etcd.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        if (first != null) {
+            throw first;
+        }
     }
 }

@@ -98,10 +98,13 @@ public final class ResourceStore {
     private CompletableFuture<ListResult> listFromEtcdSnapshot(ResourceDefinition<?> def, ListRequest request,
                                                                ContinueToken token, Predicate<CachedObject> filter) {
         String prefix = def.keyPrefix(request.namespace());
-        return etcd.list(prefix, token.lastKey() + "\0", token.revision(), 0).handle((page, error) -> {
+        return etcd.listAll(prefix, token.lastKey() + "\0", token.revision()).handle((page, error) -> {
             if (error != null) {
-                throw ApiException.gone("The provided continue parameter is too old to display a consistent list result. "
-                        + "You can start a new list without the continue parameter.");
+                if (String.valueOf(unwrap(error).getMessage()).contains("compacted")) {
+                    throw ApiException.gone("The provided continue parameter is too old to display a consistent list "
+                            + "result. You can start a new list without the continue parameter.");
+                }
+                throw new CompletionException(unwrap(error));
             }
             List<CachedObject> items = new ArrayList<>();
             boolean more = false;

@@ -38,12 +38,35 @@ public final class EtcdStore implements AutoCloseable {
         this.kv = client.getKVClient();
     }
 
+    /** Large enough for a page of big objects; lists larger than a page are read page by page. */
+    private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+    /** Keys per range request when a whole prefix is read: etcd answers one range in one gRPC message. */
+    private static final int PAGE_KEYS = 1_000;
+
     public static EtcdStore connect(String endpoints) {
-        return new EtcdStore(Client.builder().endpoints(endpoints.split(",")).build());
+        return new EtcdStore(Client.builder().endpoints(endpoints.split(",")).maxInboundMessageSize(MAX_MESSAGE_BYTES).build());
     }
 
     public CompletableFuture<Optional<StoredValue>> get(String key) {
         return kv.get(bytes(key)).thenApply(r -> r.getKvs().stream().findFirst().map(EtcdStore::stored));
+    }
+
+    /**
+     * Reads every key under {@code prefix} from {@code startKey} (inclusive, or the prefix itself when null) at one
+     * revision ({@code revision}, or the newest when 0), a page of keys per request.
+     */
+    public CompletableFuture<ListPage> listAll(String prefix, String startKey, long revision) {
+        return list(prefix, startKey, revision, PAGE_KEYS).thenCompose(first -> {
+            if (!first.more()) {
+                return CompletableFuture.completedFuture(first);
+            }
+            List<StoredValue> items = new ArrayList<>(first.items());
+            String next = first.items().get(first.items().size() - 1).key() + "\0";
+            return listAll(prefix, next, first.revision()).thenApply(rest -> {
+                items.addAll(rest.items());
+                return new ListPage(items, first.revision(), false);
+            });
+        });
     }
 
     /**

@@ -65,7 +65,7 @@ public final class WatchCache implements AutoCloseable {
 
     /** Lists the whole registry at one revision, then follows etcd from the next one. */
     public CompletableFuture<Void> start() {
-        return store.list(ROOT, null, 0, 0).thenAccept(page -> {
+        return store.listAll(ROOT, null, 0).thenAccept(page -> {
             Map<ResourceCache, List<CachedObject>> initial = new HashMap<>();
             byStoragePrefix.values().forEach(c -> initial.put(c, new ArrayList<>()));
             for (StoredValue v : page.items()) {

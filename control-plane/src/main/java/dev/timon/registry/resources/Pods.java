@@ -92,6 +92,7 @@ public final class Pods {
 
         @Override
         public void validateUpdate(Pod pod, Pod old, FieldErrors errors) {
+            validatePhaseTransition(pod, old, errors);
             if (old.getSpec() != null && pod.getSpec() != null
                     && old.getSpec().getNodeName() != null
                     && !Objects.equals(old.getSpec().getNodeName(), pod.getSpec().getNodeName())) {
@@ -99,6 +100,15 @@ public final class Pods {
                         + "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to "
                         + "existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was "
                         + "previously negative)");
+            }
+        }
+
+        /** Upstream forbids a finished pod to run again: a late status write must not undo Succeeded or Failed. */
+        private static void validatePhaseTransition(Pod pod, Pod old, FieldErrors errors) {
+            String before = old.getStatus() == null ? null : old.getStatus().getPhase();
+            String after = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+            if (("Succeeded".equals(before) || "Failed".equals(before)) && !Objects.equals(before, after)) {
+                errors.forbidden("status.phase", "cannot transition from a terminal phase " + before + " to " + after);
             }
         }
 

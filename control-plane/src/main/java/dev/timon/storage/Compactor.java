@@ -1,0 +1,53 @@
+package dev.timon.storage;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Compacts etcd's history as the API server upstream does: every interval, everything older than the revision
+ * seen one interval before goes. Watches and continue tokens older than that get 410 Gone and re-list.
+ */
+public final class Compactor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
+
+    private final EtcdStore store;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "etcd-compactor");
+        t.setDaemon(true);
+        return t;
+    });
+    private long previousRevision;
+
+    public Compactor(EtcdStore store) {
+        this.store = store;
+    }
+
+    public Compactor start(Duration interval) {
+        timer.scheduleWithFixedDelay(this::compact, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void compact() {
+        long target = previousRevision;
+        store.currentRevision().thenCompose(current -> {
+            previousRevision = current;
+            return target > 0 ? store.compact(target) : CompletableFuture.completedFuture(null);
+        }).whenComplete((v, error) -> {
+            if (error != null && !String.valueOf(error.getMessage()).contains("compacted")) {
+                LOG.warn("etcd compaction to {} failed: {}", target, error.toString());
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
