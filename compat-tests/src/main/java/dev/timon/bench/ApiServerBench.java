@@ -22,11 +22,14 @@ public final class ApiServerBench {
 
     private static final int CONCURRENCY = 50;
     private static final String NAMESPACE = "timon-bench";
+    private static final int WATCHERS_PER_CONNECTION = 200;
 
+    private final Path kubeconfig;
     private final BenchClient client;
 
-    private ApiServerBench(BenchClient client) {
-        this.client = client;
+    private ApiServerBench(Path kubeconfig) throws Exception {
+        this.kubeconfig = kubeconfig;
+        this.client = new BenchClient(kubeconfig);
     }
 
     public static void main(String[] args) throws Exception {
@@ -34,7 +37,7 @@ public final class ApiServerBench {
         int objects = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
         int pods = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         int watchers = args.length > 3 ? Integer.parseInt(args[3]) : 1_000;
-        ApiServerBench bench = new ApiServerBench(new BenchClient(kubeconfig));
+        ApiServerBench bench = new ApiServerBench(kubeconfig);
         bench.client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + NAMESPACE + "\"}}").get();
         try {
             bench.createAndGet(objects);
@@ -120,11 +123,17 @@ public final class ApiServerBench {
         CountDownLatch reached = new CountDownLatch(watchers);
         AtomicLong lastArrival = new AtomicLong();
         List<CompletableFuture<?>> streams = new ArrayList<>();
+        // An HTTP/2 connection carries a bounded number of streams: spread the watchers over several clients.
+        List<BenchClient> connections = new ArrayList<>();
         for (int i = 0; i < watchers; i++) {
-            HttpRequest request = client.request("/api/v1/namespaces/" + NAMESPACE
+            if (i % WATCHERS_PER_CONNECTION == 0) {
+                connections.add(new BenchClient(kubeconfig));
+            }
+            BenchClient connection = connections.get(connections.size() - 1);
+            HttpRequest request = connection.request("/api/v1/namespaces/" + NAMESPACE
                             + "/configmaps?watch=true&resourceVersion=0&timeoutSeconds=120&fieldSelector=metadata.name%3Dfanout")
                     .header("Accept", "application/json").GET().build();
-            streams.add(client.http().sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(
+            streams.add(connection.http().sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(
                     new WatchLines(ready, reached, lastArrival))));
         }
         if (!ready.await(120, TimeUnit.SECONDS)) {
