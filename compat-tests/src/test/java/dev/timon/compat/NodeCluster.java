@@ -77,7 +77,7 @@ final class NodeCluster implements AutoCloseable {
 
     void startAgent() throws Exception {
         agent = NodeAgent.start(new NodeAgentConfig(kubeconfig(), NODE, containerdSocket(), home.resolve("node"), POD_CIDR,
-                null, true, null));
+                null, true, null, NodeAgentConfig.DEFAULT_PORT));
     }
 
     void stopAgent() {
