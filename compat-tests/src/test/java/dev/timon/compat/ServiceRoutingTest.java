@@ -78,7 +78,7 @@ class ServiceRoutingTest {
                       terminationGracePeriodSeconds: 5
                       containers:
                       - name: httpd
-                """ + indent(HTTPD, 8) + """
+                """ + HTTPD.indent(8) + """
                         readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
                 ---
                 apiVersion: v1
@@ -184,7 +184,7 @@ class ServiceRoutingTest {
                       terminationGracePeriodSeconds: 0
                       containers:
                       - name: httpd
-                """ + indent(HTTPD, 8));
+                """ + HTTPD.indent(8));
         Pod pod = Await.until("web-0 running with an IP", WAIT,
                 () -> cluster.client.pods().inNamespace(STS_NS).withName("web-0").get(),
                 p -> p != null && p.getStatus().getPodIP() != null);
@@ -205,7 +205,7 @@ class ServiceRoutingTest {
                   terminationGracePeriodSeconds: 0
                   containers:
                   - name: httpd
-                """ + indent(HTTPD, 4) + """
+                """ + HTTPD.indent(4) + """
                     readinessProbe: {exec: {command: ["false"]}, periodSeconds: 1}
                 """);
         // Running and listed by the endpoints controller as not ready: the proxy has seen it and must leave it out.
@@ -332,9 +332,5 @@ class ServiceRoutingTest {
 
     private static boolean ready(Pod pod) {
         return pod.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
-    }
-
-    private static String indent(String yaml, int spaces) {
-        return yaml.indent(spaces);
     }
 }
