@@ -36,7 +36,7 @@ class NodeAgentTest {
 
     @BeforeAll
     void startCluster() throws Exception {
-        cluster = new NodeCluster();
+        cluster = new NodeCluster(NodeCluster.NODE_AGENT_TEST);
         cluster.start();
         cri = CriClient.connect(cluster.containerdSocket());
     }
@@ -53,12 +53,12 @@ class NodeAgentTest {
 
     @Test
     void nodeRegistersWithAddressesAndRuntime() throws Exception {
-        var node = cluster.client.nodes().withName(NodeCluster.NODE).get();
-        assertEquals(NodeCluster.POD_CIDR, node.getSpec().getPodCIDR());
+        var node = cluster.client.nodes().withName(cluster.site.node()).get();
+        assertEquals(cluster.site.podCidr(), node.getSpec().getPodCIDR());
         assertTrue(node.getStatus().getNodeInfo().getContainerRuntimeVersion().startsWith("containerd://"));
         assertTrue(node.getStatus().getAddresses().stream().anyMatch(a -> a.getType().equals("InternalIP")));
         assertTrue(node.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")));
-        assertTrue(cluster.kubectl("", "get", "lease", "-n", "kube-node-lease", NodeCluster.NODE).contains(NodeCluster.NODE));
+        assertTrue(cluster.kubectl("", "get", "lease", "-n", "kube-node-lease", cluster.site.node()).contains(cluster.site.node()));
     }
 
     @Test

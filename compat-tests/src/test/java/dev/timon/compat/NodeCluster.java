@@ -17,18 +17,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real single-node cluster for tests: etcd, the API server, a private containerd and registry started by
- * scripts/node-runtime.sh (as the launcher does), and the node agent in this JVM. Ports, pod CIDR and bridge are
- * this suite's own, so it never clashes with a running cluster or other suites. Needs root.
+ * scripts/node-runtime.sh (as the launcher does), and the node agent in this JVM. Each suite has its own
+ * {@link Site} (ports, pod CIDR, bridge), so it never clashes with a running cluster or another suite of the same
+ * JVM. Needs root.
  */
 final class NodeCluster implements AutoCloseable {
-    static final String NODE = "kl-node";
-    static final String POD_CIDR = "10.244.240.0/24";
-    private static final String BRIDGE = "timonkl0";
-    private static final int REGISTRY_PORT = 5102;
-    private static final int ETCD_PORT = 2620;
-    private static final int ETCD_PEER_PORT = 2621;
-    private static final int API_PORT = 6621;
 
+    /** What a suite's cluster owns on this machine. */
+    record Site(String node, String podCidr, String bridge, int registryPort, int etcdPort, int apiPort, int kubeletPort) {
+    }
+
+    static final Site NODE_AGENT_TEST = new Site("kl-node", "10.244.240.0/24", "timonkl0", 5102, 2620, 6621, 10262);
+    static final Site SERVICES_TEST = new Site("svc-node", "10.244.245.0/24", "timonsv0", 5104, 2640, 6641, 10264);
+
+    final Site site;
     final Path home;
     private final Path repo;
     private Process etcd;
@@ -37,7 +39,8 @@ final class NodeCluster implements AutoCloseable {
     private boolean runtimeStarted;
     KubernetesClient client;
 
-    NodeCluster() throws IOException {
+    NodeCluster(Site site) throws IOException {
+        this.site = site;
         repo = Path.of(System.getProperty("timon.repo", "..")).toAbsolutePath().normalize();
         // Short: unix socket paths are limited to 108 bytes.
         home = Files.createTempDirectory("timon-kl");
@@ -45,18 +48,18 @@ final class NodeCluster implements AutoCloseable {
 
     void start() throws Exception {
         script("runtime_install_packages");
-        script("containerd_write_config", home.toString(), POD_CIDR, BRIDGE);
+        script("containerd_write_config", home.toString(), site.podCidr(), site.bridge());
         runtimeStarted = true;
         script("registry_start", home.toString());
         script("images_build_and_push", home.toString());
         script("containerd_start", home.toString());
+        String etcdUrl = "http://127.0.0.1:" + site.etcdPort();
+        String peerUrl = "http://127.0.0.1:" + (site.etcdPort() + 1);
         etcd = new ProcessBuilder("etcd", "--name", "kl", "--data-dir", home.resolve("etcd").toString(),
-                "--listen-client-urls", "http://127.0.0.1:" + ETCD_PORT, "--advertise-client-urls", "http://127.0.0.1:" + ETCD_PORT,
-                "--listen-peer-urls", "http://127.0.0.1:" + ETCD_PEER_PORT,
-                "--initial-advertise-peer-urls", "http://127.0.0.1:" + ETCD_PEER_PORT,
-                "--initial-cluster", "kl=http://127.0.0.1:" + ETCD_PEER_PORT)
+                "--listen-client-urls", etcdUrl, "--advertise-client-urls", etcdUrl,
+                "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl, "--initial-cluster", "kl=" + peerUrl)
                 .redirectErrorStream(true).redirectOutput(home.resolve("etcd.log").toFile()).start();
-        controlPlane = ControlPlane.start(new ControlPlaneConfig(home, "http://127.0.0.1:" + ETCD_PORT, "127.0.0.1", API_PORT));
+        controlPlane = ControlPlane.start(new ControlPlaneConfig(home, etcdUrl, "127.0.0.1", site.apiPort()));
         var config = Config.fromKubeconfig(Files.readString(kubeconfig()));
         config.setOnlyHttpWatches(true);
         client = new KubernetesClientBuilder().withConfig(config).build();
@@ -76,8 +79,8 @@ final class NodeCluster implements AutoCloseable {
     }
 
     void startAgent() throws Exception {
-        agent = NodeAgent.start(new NodeAgentConfig(kubeconfig(), NODE, containerdSocket(), home.resolve("node"), POD_CIDR,
-                null, true, null));
+        agent = NodeAgent.start(new NodeAgentConfig(kubeconfig(), site.node(), containerdSocket(), home.resolve("node"),
+                site.podCidr(), null, true, home.resolve("pki"), site.kubeletPort()));
     }
 
     void stopAgent() {
@@ -105,7 +108,7 @@ final class NodeCluster implements AutoCloseable {
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("TIMON_REPO", repo.toString());
-        builder.environment().put("TIMON_REGISTRY_PORT", Integer.toString(REGISTRY_PORT));
+        builder.environment().put("TIMON_REGISTRY_PORT", Integer.toString(site.registryPort()));
         var process = builder.start();
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -133,12 +136,15 @@ final class NodeCluster implements AutoCloseable {
             }
             if (runtimeStarted) {
                 try {
-                    script("runtime_teardown_pods", home.toString());
-                    script("containerd_stop", home.toString());
+                    try {
+                        script("runtime_teardown_pods", home.toString());
+                    } finally {
+                        script("containerd_stop", home.toString());
+                    }
                 } finally {
                     script("registry_stop", home.toString());
                     // The CNI bridge outlives its pods; it is this suite's own.
-                    new ProcessBuilder("ip", "link", "delete", BRIDGE).redirectErrorStream(true).start().waitFor();
+                    new ProcessBuilder("ip", "link", "delete", site.bridge()).redirectErrorStream(true).start().waitFor();
                 }
             }
         }

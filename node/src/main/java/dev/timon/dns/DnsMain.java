@@ -5,12 +5,9 @@ import dev.timon.client.KubeClients;
 import dev.timon.kubelet.node.MachineInfo;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The cluster DNS process: DnsMain --kubeconfig K [--listen ADDR:PORT] [--advertise IP] [--node-name N].
@@ -53,27 +50,10 @@ public final class DnsMain {
         InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(listen.substring(0, colon)),
                 Integer.parseInt(listen.substring(colon + 1)));
         KubernetesClient client = KubeClients.fromKubeconfig(kubeconfig);
-        ClusterDns dns = ClusterDns.start(client, address, hostResolvers(address.getAddress()));
-        KubeDnsEndpoints.publish(client, published, dns.port(), nodeName);
+        NodeDns dns = NodeDns.start(client, address, published, nodeName);
         ComponentFlags.runUntilShutdown(() -> {
-            KubeDnsEndpoints.withdraw(client);
             dns.close();
             client.close();
         });
     }
-
-    /**
-     * The host's nameservers on port 53, leaving out the cluster DNS's own addresses: a host whose resolv.conf
-     * points at the cluster DNS would otherwise make forwarding loop.
-     */
-    static List<InetSocketAddress> hostResolvers(InetAddress listen) throws IOException {
-        List<InetSocketAddress> servers = new ArrayList<>();
-        for (String server : ClusterDnsConfig.ResolvConf.read(ClusterDnsConfig.HOST_RESOLV_CONF).nameservers()) {
-            if (!server.equals(ClusterDnsConfig.SERVICE_IP) && !server.equals(listen.getHostAddress())) {
-                servers.add(new InetSocketAddress(InetAddress.getByName(server), 53));
-            }
-        }
-        return servers;
-    }
-
 }

@@ -76,7 +76,8 @@ public final class NodeAgent implements AutoCloseable {
         var podThreads = Executors.newFixedThreadPool(POD_WORKER_THREADS, daemon("pod-worker"));
         var killThreads = Executors.newCachedThreadPool(daemon("container-stop"));
 
-        var reporter = new NodeStatusReporter(client, api, cri, config.nodeName(), nodeIp, config.podCidr(), config.dataDir());
+        var reporter = new NodeStatusReporter(client, api, cri, config.nodeName(), nodeIp, config.podCidr(), config.dataDir(),
+                config.port());
         reporter.register();
         var lease = new LeaseRenewer(client, config.nodeName());
         timer.scheduleWithFixedDelay(() -> heartbeat(reporter, lease), 0, HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
@@ -128,7 +129,7 @@ public final class NodeAgent implements AutoCloseable {
                 List.of("system:nodes"), List.of(config.nodeName()), List.of(nodeIp, "127.0.0.1"), true, false);
         Vertx vertx = Vertx.vertx();
         NodeServer server = new NodeServer(vertx, cri, podLogsRoot(config.dataDir()), new CriContainerLocator(cri));
-        server.listen(new NodeServerConfig("0.0.0.0", NodeStatusReporter.KUBELET_PORT, serving[0], serving[1],
+        server.listen(new NodeServerConfig("0.0.0.0", config.port(), serving[0], serving[1],
                         ca.certificatePath(), Set.of("kube-apiserver-kubelet-client")))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return () -> {

@@ -9,12 +9,16 @@ import java.nio.file.Path;
  * @param failSwapOn  refuse to start while swap is on (upstream's --fail-swap-on, default true)
  * @param pkiDir      the cluster CA's folder, to issue this node's serving certificate for logs/exec/port-forward;
  *                    null runs no node server
+ * @param port        the node server's port, reported as the Node's kubelet endpoint (upstream's --port); a second
+ *                    node agent on one machine needs its own
  */
 public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdSocket, Path dataDir, String podCidr,
-                              String nodeIp, boolean failSwapOn, Path pkiDir) {
+                              String nodeIp, boolean failSwapOn, Path pkiDir, int port) {
+
+    public static final int DEFAULT_PORT = 10250;
 
     private static final String USAGE = "usage: NodeAgentMain --kubeconfig K --node-name N --containerd-socket S "
-            + "--data-dir D --pod-cidr C [--node-ip IP] [--fail-swap-on=false] [--pki-dir P]";
+            + "--data-dir D --pod-cidr C [--node-ip IP] [--fail-swap-on=false] [--pki-dir P] [--port 10250]";
 
     public static NodeAgentConfig fromArgs(String[] args) {
         Path kubeconfig = null;
@@ -25,6 +29,7 @@ public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdS
         String nodeIp = null;
         Path pkiDir = null;
         boolean failSwapOn = true;
+        int port = DEFAULT_PORT;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.startsWith("--fail-swap-on")) {
@@ -43,6 +48,7 @@ public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdS
                 case "--pod-cidr" -> podCidr = value;
                 case "--node-ip" -> nodeIp = value;
                 case "--pki-dir" -> pkiDir = Path.of(value).toAbsolutePath();
+                case "--port" -> port = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown flag " + arg + "\n" + USAGE);
             }
         }
@@ -50,6 +56,6 @@ public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdS
             throw new IllegalArgumentException(USAGE);
         }
         return new NodeAgentConfig(kubeconfig.toAbsolutePath(), nodeName, socket.toAbsolutePath(), dataDir.toAbsolutePath(),
-                podCidr, nodeIp, failSwapOn, pkiDir);
+                podCidr, nodeIp, failSwapOn, pkiDir, port);
     }
 }

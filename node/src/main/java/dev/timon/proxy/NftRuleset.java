@@ -26,9 +26,10 @@ public final class NftRuleset {
     }
 
     /**
-     * @param nodeIp when set, node ports answer on it and 127.0.0.1 only; when null, on every local address
+     * @param nodeIp      when set, node ports answer on it and 127.0.0.1 only; when null, on every local address
+     * @param natPriority the DNAT chains' priority (see {@link ProxyConfig#natPriority()})
      */
-    public static String render(String table, String serviceCidr, String nodeIp, List<ServicePortPlan> plans) {
+    public static String render(String table, String serviceCidr, String nodeIp, int natPriority, List<ServicePortPlan> plans) {
         StringBuilder out = new StringBuilder(256 + plans.size() * 400);
         // Adding first makes the delete valid when the table does not exist yet.
         out.append("add table ip ").append(table).append('\n');
@@ -80,11 +81,11 @@ public final class NftRuleset {
                   %3$s meta l4proto . th dport vmap @service-nodeports
                  }
                  chain prerouting {
-                  type nat hook prerouting priority dstnat; policy accept;
+                  type nat hook prerouting priority %4$d; policy accept;
                   jump services
                  }
                  chain output {
-                  type nat hook output priority -100; policy accept;
+                  type nat hook output priority %4$d; policy accept;
                   jump services
                  }
                  chain postrouting {
@@ -106,7 +107,7 @@ public final class NftRuleset {
                  }
                 }
                 """.formatted(MASQUERADE_MARK, serviceCidr,
-                nodeIp == null ? "fib daddr type local" : "ip daddr { 127.0.0.1, " + nodeIp + " }"));
+                nodeIp == null ? "fib daddr type local" : "ip daddr { 127.0.0.1, " + nodeIp + " }", natPriority));
         return out.toString();
     }
 

@@ -49,7 +49,8 @@ public final class ProxySyncBench {
             for (int run = 1; run <= 5; run++) {
                 long start = System.nanoTime();
                 List<ServicePortPlan> plans = ServicePlanner.planAll(services, slices, "node-0");
-                String script = NftRuleset.render(table, ProxyConfig.DEFAULT_SERVICE_CIDR, null, plans);
+                String script = NftRuleset.render(table, ProxyConfig.DEFAULT_SERVICE_CIDR, null,
+                        ProxyConfig.DEFAULT_NAT_PRIORITY, plans);
                 long rendered = System.nanoTime();
                 Nft.apply(script);
                 long applied = System.nanoTime();

@@ -58,7 +58,7 @@ public final class ServiceProxy implements AutoCloseable {
     private void sync() {
         long start = System.nanoTime();
         List<ServicePortPlan> plans = ServicePlanner.planAll(services.getStore().list(), slices.getStore().list(), config.nodeName());
-        String script = NftRuleset.render(config.table(), config.serviceCidr(), config.nodeIp(), plans);
+        String script = NftRuleset.render(config.table(), config.serviceCidr(), config.nodeIp(), config.natPriority(), plans);
         long rendered = System.nanoTime();
         try {
             Nft.apply(script);

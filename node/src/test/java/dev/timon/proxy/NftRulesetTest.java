@@ -67,12 +67,12 @@ class NftRulesetTest {
 
     @Test
     void nodeIpNarrowsNodePortsToItAndLoopback() {
-        String rules = NftRuleset.render("t", "10.96.0.0/12", "192.0.2.2", List.of());
+        String rules = NftRuleset.render("t", "10.96.0.0/12", "192.0.2.2", ProxyConfig.DEFAULT_NAT_PRIORITY, List.of());
         assertTrue(rules.contains("ip daddr { 127.0.0.1, 192.0.2.2 } meta l4proto . th dport vmap @service-nodeports"));
     }
 
     private static String render(ServicePortPlan plan) {
-        return NftRuleset.render("t", "10.96.0.0/12", null, List.of(plan));
+        return NftRuleset.render("t", "10.96.0.0/12", null, ProxyConfig.DEFAULT_NAT_PRIORITY, List.of(plan));
     }
 
     /** nft's dry run (-c) parses and validates the script against the kernel without changing anything. */

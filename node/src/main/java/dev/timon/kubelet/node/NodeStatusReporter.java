@@ -30,8 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class NodeStatusReporter {
     private static final Logger LOG = LoggerFactory.getLogger(NodeStatusReporter.class);
     public static final String KUBELET_VERSION = "v1.32.0";
-    /** The node-local server's port, as upstream's kubelet; the node streams server listens there. */
-    public static final int KUBELET_PORT = 10250;
     private static final long RESERVED_CPU_MILLIS = 100;
     private static final long RESERVED_MEMORY = 256L << 20;
     /** Upstream's default hard eviction threshold memory.available<100Mi doubles as the pressure threshold. */
@@ -48,12 +46,13 @@ public final class NodeStatusReporter {
     private final String nodeIp;
     private final String podCidr;
     private final Path dataDir;
+    private final int kubeletPort;
     private List<String> lastConditionStates = List.of();
     private Instant lastReport = Instant.EPOCH;
     private Map<String, NodeCondition> previous = Map.of();
 
     public NodeStatusReporter(KubernetesClient client, ApiRequests api, CriClient cri, String nodeName, String nodeIp,
-                              String podCidr, Path dataDir) {
+                              String podCidr, Path dataDir, int kubeletPort) {
         this.client = client;
         this.api = api;
         this.cri = cri;
@@ -61,6 +60,7 @@ public final class NodeStatusReporter {
         this.nodeIp = nodeIp;
         this.podCidr = podCidr;
         this.dataDir = dataDir;
+        this.kubeletPort = kubeletPort;
     }
 
     /** Creates the Node object, or updates labels and pod CIDR of an existing one, then reports status. */
@@ -118,7 +118,7 @@ public final class NodeStatusReporter {
                 .withCapacity(capacity).withAllocatable(allocatable)
                 .withConditions(conditions)
                 .withAddresses(new NodeAddress(nodeIp, "InternalIP"), new NodeAddress(MachineInfo.hostname(), "Hostname"))
-                .withNewDaemonEndpoints().withNewKubeletEndpoint(KUBELET_PORT).endDaemonEndpoints()
+                .withNewDaemonEndpoints().withNewKubeletEndpoint(kubeletPort).endDaemonEndpoints()
                 .withNodeInfo(new NodeSystemInfoBuilder()
                         .withMachineID(MachineInfo.machineId()).withSystemUUID(MachineInfo.systemUuid()).withBootID(MachineInfo.bootId())
                         .withKernelVersion(MachineInfo.kernel()).withOsImage(MachineInfo.osImage())
