@@ -2,7 +2,7 @@ package dev.timon.controllers;
 
 import dev.timon.client.Informers;
 import dev.timon.client.KubeClients;
-import dev.timon.client.LeaderElection;
+import dev.timon.client.ElectedComponent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,20 +18,18 @@ import java.util.function.Function;
  * starts the informers, waits for their caches, then starts the workers. With leader election, only while this
  * process holds the kube-controller-manager Lease.
  */
-public final class ControllerManager implements AutoCloseable {
+public final class ControllerManager extends ElectedComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControllerManager.class);
     public static final String LEASE_NAME = "kube-controller-manager";
 
-    private final KubernetesClient client;
     private final Map<String, Function<ControllerContext, Controller>> factories;
     private final List<Controller> running = new ArrayList<>();
     private Informers informers;
     private EventRecorder events;
-    private LeaderElection election;
 
     public ControllerManager(KubernetesClient client, Map<String, Function<ControllerContext, Controller>> factories) {
-        this.client = client;
+        super(client);
         this.factories = factories;
     }
 
@@ -46,21 +44,13 @@ public final class ControllerManager implements AutoCloseable {
     public static ControllerManager start(Path kubeconfig, String leaseName,
                                           Map<String, Function<ControllerContext, Controller>> factories) throws Exception {
         ControllerManager manager = new ControllerManager(KubeClients.fromKubeconfig(kubeconfig), factories);
-        if (leaseName != null) {
-            manager.election = LeaderElection.start(manager.client, leaseName, manager::runOrExit, manager::stopRunning);
-        } else {
-            manager.run();
-        }
+        manager.begin(leaseName);
         return manager;
     }
 
-    /** The identity this manager campaigns with; null without leader election. */
-    public String identity() {
-        return election == null ? null : election.identity();
-    }
-
     /** Builds and starts every controller; returns once they run. */
-    public synchronized void run() throws Exception {
+    @Override
+    protected synchronized void run() throws Exception {
         informers = new Informers(client);
         events = new EventRecorder(client, "controller-manager");
         ControllerContext context = new ControllerContext(client, informers, events);
@@ -72,16 +62,8 @@ public final class ControllerManager implements AutoCloseable {
         LOG.info("controllers running: {}", factories.keySet());
     }
 
-    private void runOrExit() {
-        try {
-            run();
-        } catch (Exception e) {
-            LOG.error("controller manager failed to start", e);
-            stopRunning();
-        }
-    }
-
-    private synchronized void stopRunning() {
+    @Override
+    protected synchronized void stopRunning() {
         running.forEach(Controller::close);
         running.clear();
         if (informers != null) {
@@ -92,12 +74,4 @@ public final class ControllerManager implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        if (election != null) {
-            election.close();
-        }
-        stopRunning();
-        client.close();
-    }
 }

@@ -2,7 +2,7 @@ package dev.timon.scheduler;
 
 import dev.timon.client.Informers;
 import dev.timon.client.KubeClients;
-import dev.timon.client.LeaderElection;
+import dev.timon.client.ElectedComponent;
 import dev.timon.controllers.EventRecorder;
 import dev.timon.scheduler.plugins.SchedulerPlugin;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,19 +12,17 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 
 /** A scheduler process's life: client, informers, the scheduler, optionally behind the kube-scheduler Lease. */
-public final class SchedulerService implements AutoCloseable {
+public final class SchedulerService extends ElectedComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerService.class);
     public static final String LEASE_NAME = "kube-scheduler";
 
-    private final KubernetesClient client;
-    private LeaderElection election;
     private Informers informers;
     private EventRecorder events;
     private Scheduler scheduler;
 
     private SchedulerService(KubernetesClient client) {
-        this.client = client;
+        super(client);
     }
 
     public static SchedulerService start(Path kubeconfig, boolean leaderElect) throws Exception {
@@ -34,20 +32,12 @@ public final class SchedulerService implements AutoCloseable {
     /** Schedules only while holding the Lease {@code leaseName} or, when it is null, at once. */
     public static SchedulerService start(Path kubeconfig, String leaseName) throws Exception {
         SchedulerService service = new SchedulerService(KubeClients.fromKubeconfig(kubeconfig));
-        if (leaseName != null) {
-            service.election = LeaderElection.start(service.client, leaseName, service::runLogged, service::stopRunning);
-        } else {
-            service.run();
-        }
+        service.begin(leaseName);
         return service;
     }
 
-    /** The identity this scheduler campaigns with; null without leader election. */
-    public String identity() {
-        return election == null ? null : election.identity();
-    }
-
-    private synchronized void run() throws Exception {
+    @Override
+    protected synchronized void run() throws Exception {
         informers = new Informers(client);
         events = new EventRecorder(client, Scheduler.NAME);
         scheduler = new Scheduler(client, informers, events, SchedulerPlugin.defaults());
@@ -56,16 +46,8 @@ public final class SchedulerService implements AutoCloseable {
         LOG.info("scheduler running");
     }
 
-    private void runLogged() {
-        try {
-            run();
-        } catch (Exception e) {
-            LOG.error("scheduler failed to start", e);
-            stopRunning();
-        }
-    }
-
-    private synchronized void stopRunning() {
+    @Override
+    protected synchronized void stopRunning() {
         if (scheduler != null) {
             scheduler.close();
         }
@@ -77,12 +59,4 @@ public final class SchedulerService implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        if (election != null) {
-            election.close();
-        }
-        stopRunning();
-        client.close();
-    }
 }
