@@ -197,6 +197,17 @@ class KubectlFidelityTest {
         assertEquals("Apply", managedFields(cm, "bob").get("operation").asText());
     }
 
+    @Test
+    void serverSideApplyRemovesAFieldItsManagerStopsApplying() {
+        namespace("ssa2-ns");
+        String[] apply = {"apply", "--server-side", "--field-manager=alice", "-n", "ssa2-ns", "-f", "-"};
+        assertTrue(withInput(configMap("cfg", Map.of("app", "s"), Map.of("a", "1", "b", "2")), apply).ok());
+        assertTrue(withInput(configMap("cfg", Map.of("app", "s"), Map.of("a", "1")), apply).ok());
+        JsonNode cm = stored("ssa2-ns", "configmap", "cfg");
+        assertEquals("{\"a\":\"1\"}", cm.get("data").toString());
+        assertEquals(List.of("f:a"), fieldsOf(cm, "alice", "f:data"));
+    }
+
     private static JsonNode managedFields(JsonNode object, String manager) {
         for (JsonNode entry : object.at("/metadata/managedFields")) {
             if (entry.get("manager").asText().equals(manager)) {
@@ -380,6 +391,20 @@ class KubectlFidelityTest {
         assertEquals("Error from server (BadRequest): error when creating \"STDIN\": Deployment in version \"v1\" cannot be "
                 + "handled as a Deployment: strict decoding error: unknown field \"spec.replica\"\n", create.err());
         fails(kubectl.run("get", "deploy", "web", "-n", "bad-ns"));
+    }
+
+    @Test
+    void unknownFieldOnlyWarnsWithValidateWarnAndIsDroppedWithValidateFalse() {
+        namespace("warn-ns");
+        String typo = deployment("web", 1).replace("replicas:", "replica:");
+        Kubectl.Result warn = withInput(typo, "create", "--validate=warn", "-n", "warn-ns", "-f", "-");
+        assertTrue(warn.ok(), warn::toString);
+        assertEquals("Warning: unknown field \"spec.replica\"\n", warn.err());
+        Kubectl.Result ignore = withInput(typo.replace("name: web", "name: quiet"), "create", "--validate=false", "-n", "warn-ns", "-f", "-");
+        assertTrue(ignore.ok(), ignore::toString);
+        assertEquals("", ignore.err());
+        // The unknown field is dropped, so replicas takes its default.
+        assertEquals("1", ok("get", "deploy", "quiet", "-n", "warn-ns", "-o", "jsonpath={.spec.replicas}").out());
     }
 
     @Test
