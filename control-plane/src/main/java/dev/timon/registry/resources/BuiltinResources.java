@@ -22,6 +22,9 @@ public final class BuiltinResources {
                 ConfigResources.configMaps(),
                 ConfigResources.secrets(),
                 ConfigResources.serviceAccounts(),
+                StorageAndNetworking.persistentVolumeClaims(),
+                StorageAndNetworking.persistentVolumes(),
+                StorageAndNetworking.replicationControllers(),
                 Workloads.deployments(),
                 Workloads.replicaSets(),
                 Workloads.statefulSets(),
@@ -30,7 +33,8 @@ public final class BuiltinResources {
                 BatchResources.cronJobs(),
                 ClusterResources.leases(),
                 ClusterResources.endpointSlices(),
-                ClusterResources.eventsV1());
+                ClusterResources.eventsV1(),
+                StorageAndNetworking.ingresses());
         return new Registry(definitions);
     }
 }

@@ -5,6 +5,7 @@ import dev.timon.registry.printers.StatefulSetColumns;
 import dev.timon.registry.printers.ReplicaSetColumns;
 import dev.timon.registry.printers.DeploymentColumns;
 import dev.timon.apimachinery.FieldErrors;
+import dev.timon.apimachinery.GoValue;
 import dev.timon.apimachinery.LabelSelector;
 import dev.timon.registry.ResourceDefinition;
 import dev.timon.registry.ResourceStrategy;
@@ -32,11 +33,11 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetSpec;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetUpdateStrategy;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import dev.timon.apimachinery.GoValue;
 import java.util.function.Function;
 
 /** apps/v1 workloads: each owns pods through a selector and a pod template. */
@@ -181,6 +182,13 @@ public final class Workloads {
                 .build();
     }
 
+    /** A map selector (ReplicationController's) in the string form Scale.status.selector carries. */
+    static String mapSelectorString(Map<String, String> selector) {
+        StringBuilder s = new StringBuilder();
+        new TreeMap<>(selector).forEach((k, v) -> s.append(s.length() == 0 ? "" : ",").append(k).append('=').append(v));
+        return s.toString();
+    }
+
     /** metav1.FormatLabelSelector's string form, as Scale.status.selector carries it. */
     static String selectorString(io.fabric8.kubernetes.api.model.LabelSelector selector) {
         if (selector == null) {
@@ -188,7 +196,7 @@ public final class Workloads {
         }
         StringBuilder s = new StringBuilder();
         if (selector.getMatchLabels() != null) {
-            selector.getMatchLabels().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+            selector.getMatchLabels().entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .forEach(e -> s.append(s.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue()));
         }
         if (selector.getMatchExpressions() != null) {
