@@ -3,5 +3,7 @@
 # Usage: bench/pod-startup.sh <kubeconfig> <node-name> [count] [image]
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+(($# >= 2)) || { echo "usage: $0 <kubeconfig> <node-name> [count] [image]" >&2; exit 2; }
 [[ -d $repo/node/target/lib ]] || { echo "build first: mvn -pl node -am package -DskipTests" >&2; exit 1; }
-exec java -cp "$repo/node/target/lib/*" "$repo/bench/PodStartup.java" "$@"
+# The program bounds itself (2 min for the pods, 1 min for their removal); this is the backstop.
+exec timeout 300 java -cp "$repo/node/target/lib/*" "$repo/bench/PodStartup.java" "$@"

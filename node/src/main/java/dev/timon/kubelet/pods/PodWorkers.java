@@ -49,11 +49,14 @@ public final class PodWorkers {
         this.sync = sync;
     }
 
-    /** The API server's latest version of a pod bound here. */
+    /** The API server's latest version of a pod bound here; syncs only when it changed more than its status. */
     public void update(Pod pod) {
         var worker = workers.computeIfAbsent(pod.getMetadata().getUid(), Worker::new);
+        Pod old = worker.state.pod;
         worker.state.pod = pod;
-        schedule(worker);
+        if (PodUpdates.needsSync(old, pod)) {
+            schedule(worker);
+        }
     }
 
     /** The pod object is gone (or the runtime holds a pod the API does not know): tear it down. */
