@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -30,7 +31,8 @@ public final class SchedulerBench {
     private static final String NODE_PREFIX = "bench-node-";
     private static final int CREATE_CONCURRENCY = 100;
     private static final String POD = "{\"metadata\":{\"name\":\"p-%d\",\"labels\":{\"app\":\"bench-pods\"}},\"spec\":"
-            + "{\"containers\":[{\"name\":\"main\",\"image\":\"busybox:1.36\",\"command\":[\"sleep\",\"3600\"]}]}}";
+            + "{\"nodeSelector\":{\"type\":\"hollow\"},"
+            + "\"containers\":[{\"name\":\"main\",\"image\":\"busybox:1.36\",\"command\":[\"sleep\",\"3600\"]}]}}";
 
     private final BenchClient http;
     private final KubernetesClient client;
@@ -123,7 +125,9 @@ public final class SchedulerBench {
                 .withNewSpec().withReplicas(replicas)
                 .withNewSelector().addToMatchLabels("app", "bench-deploy").endSelector()
                 .withNewTemplate().withNewMetadata().addToLabels("app", "bench-deploy").endMetadata()
-                .withNewSpec().addNewContainer().withName("main").withImage("nginx:1.25").endContainer().endSpec()
+                // Hollow nodes only: a real node in the same cluster must not start the benchmark's containers.
+                .withNewSpec().withNodeSelector(Map.of("type", "hollow"))
+                .addNewContainer().withName("main").withImage("nginx:1.25").endContainer().endSpec()
                 .endTemplate().endSpec().build();
         CountDownLatch available = new CountDownLatch(1);
         AtomicInteger seen = new AtomicInteger();
