@@ -140,6 +140,21 @@ class KubectlBasicsTest {
     }
 
     @Test
+    void aFieldGivenTwiceFollowsFieldValidation() throws Exception {
+        ok("create", "namespace", "dup-ns");
+        java.nio.file.Path body = java.nio.file.Files.createTempFile(TestCluster.get().dir(), "dup", ".json");
+        // kubectl --raw sends the bytes as they are, duplicate key included.
+        java.nio.file.Files.writeString(body, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"d\"},"
+                + "\"data\":{\"a\":\"1\"},\"data\":{\"a\":\"2\"}}");
+        Kubectl.Result strict = kubectl.run("create", "--raw", "/api/v1/namespaces/dup-ns/configmaps?fieldValidation=Strict",
+                "-f", body.toString());
+        assertFalse(strict.ok());
+        assertTrue(strict.err().contains("strict decoding error: duplicate field \"data\""), strict::toString);
+        ok("create", "--raw", "/api/v1/namespaces/dup-ns/configmaps?fieldValidation=Ignore", "-f", body.toString());
+        assertEquals("2", ok("get", "cm", "d", "-n", "dup-ns", "-o", "jsonpath={.data.a}").out(), "the last value wins");
+    }
+
+    @Test
     void errorsReadAsUpstreamPrintsThem() {
         ok("create", "namespace", "err-ns");
         Kubectl.Result missing = kubectl.run("get", "deploy", "nope", "-n", "err-ns");

@@ -66,9 +66,22 @@ public final class Json {
         return MAPPER.convertValue(tree, type);
     }
 
-    /** Parses a request body, naming duplicate fields and syntax errors in the exception. */
-    public static JsonNode parseStrict(byte[] body) throws IOException {
-        return STRICT_READER.readTree(body);
+    /** Parses a request body; a field given twice keeps its last value, as Go's decoder does. */
+    public static JsonNode parse(byte[] body) throws IOException {
+        return MAPPER.readTree(body);
+    }
+
+    /** The first field a JSON body gives twice, or null: what strict field validation rejects. */
+    public static String firstDuplicateField(byte[] body) {
+        try {
+            STRICT_READER.readTree(body);
+            return null;
+        } catch (IOException e) {
+            String message = String.valueOf(e.getMessage());
+            int open = message.indexOf('\'');
+            int close = open < 0 ? -1 : message.indexOf('\'', open + 1);
+            return message.startsWith("Duplicate field") && close > open ? message.substring(open + 1, close) : null;
+        }
     }
 
     public static JsonNode parseYaml(byte[] body) throws IOException {

@@ -39,13 +39,13 @@ public final class RequestBodies {
         try {
             return switch (mediaType) {
                 case "application/json", "application/json-patch+json", "application/merge-patch+json",
-                     "application/strategic-merge-patch+json", "*/*" -> Json.parseStrict(body);
+                     "application/strategic-merge-patch+json", "*/*" -> Json.parse(body);
                 case "application/yaml", "application/apply-patch+yaml" -> Json.parseYaml(body);
                 case PROTOBUF -> ProtobufBodies.decode(body);
                 default -> throw ApiException.unsupportedMediaType(mediaType);
             };
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest(describe(e));
+            throw ApiException.badRequest("couldn't decode the body: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw ApiException.badRequest("unable to read the request body: " + e.getMessage());
         }
@@ -66,12 +66,9 @@ public final class RequestBodies {
      */
     public static void checkFields(HttpServerRequest request, HttpServerResponse response, JsonNode body, Class<?> type,
                                    String kind, String version) {
-        String directive = request.getParam("fieldValidation", "Warn");
+        String directive = fieldValidation(request);
         if (directive.equals("Ignore")) {
             return;
-        }
-        if (!directive.equals("Strict") && !directive.equals("Warn")) {
-            throw ApiException.badRequest("fieldValidation parameter unsupported: " + directive);
         }
         List<String> unknown = UnknownFields.find(body, type);
         if (unknown.isEmpty()) {
@@ -88,11 +85,36 @@ public final class RequestBodies {
         unknown.forEach(f -> response.headers().add("Warning", "299 - \"unknown field \\\"" + f + "\\\"\""));
     }
 
-    private static String describe(JsonProcessingException e) {
-        String message = e.getOriginalMessage();
-        if (message != null && message.startsWith("Duplicate field")) {
-            return "json: " + message.replace("Duplicate field", "duplicate field");
+    /**
+     * Applies fieldValidation to a field the raw JSON body gives twice: Strict rejects it, Warn warns, Ignore keeps
+     * the last value (which is what parsing did).
+     */
+    public static void checkDuplicates(HttpServerRequest request, HttpServerResponse response, String mediaType, byte[] body,
+                                       String kind, String version) {
+        String directive = fieldValidation(request);
+        if (directive.equals("Ignore") || !mediaType.equals("application/json")) {
+            return;
         }
-        return "couldn't decode the body: " + message;
+        String duplicate = Json.firstDuplicateField(body);
+        if (duplicate == null) {
+            return;
+        }
+        if (directive.equals("Strict")) {
+            throw ApiException.badRequest(kind + " in version \"" + version + "\" cannot be handled as a " + kind
+                    + ": strict decoding error: duplicate field \"" + duplicate + "\"");
+        }
+        response.headers().add("Warning", "299 - \"duplicate field \\\"" + duplicate + "\\\"\"");
+    }
+
+    /** Strict, Warn (the default when the client names none, as upstream) or Ignore. */
+    private static String fieldValidation(HttpServerRequest request) {
+        String directive = request.getParam("fieldValidation");
+        if (directive == null || directive.isEmpty()) {
+            return "Warn";
+        }
+        if (!directive.equals("Strict") && !directive.equals("Warn") && !directive.equals("Ignore")) {
+            throw ApiException.badRequest("fieldValidation parameter unsupported: " + directive);
+        }
+        return directive;
     }
 }

@@ -220,7 +220,9 @@ public final class ResourceHandler {
     // ---- writes ----
 
     private ObjectNode decode(HttpServerRequest request, ResourceDefinition<?> def, byte[] body) {
-        ObjectNode object = RequestBodies.parseObject(RequestBodies.mediaType(request), body);
+        String mediaType = RequestBodies.mediaType(request);
+        ObjectNode object = RequestBodies.parseObject(mediaType, body);
+        RequestBodies.checkDuplicates(request, request.response(), mediaType, body, def.kind(), def.version());
         RequestBodies.checkFields(request, request.response(), object, def.type(), def.kind(), def.version());
         return object;
     }
