@@ -169,23 +169,24 @@ class ServiceProxyIntegrationTest {
         assertEquals(expected, seen);
     }
 
-    /** The set of backends that answered over n requests, waiting (bounded) for the rules to appear first. */
+    /**
+     * The set of backends that answered over n successful requests. A refused request is retried within a bounded
+     * time: the rules may not be programmed yet, or a backend's server may still be starting.
+     */
     private static Set<String> answersOver(int n, String ip, int port) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (true) {
+        Set<String> seen = new HashSet<>();
+        int answered = 0;
+        while (answered < n) {
             try {
-                get(ip, port);
-                break;
+                seen.add(get(ip, port));
+                answered++;
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
                 Thread.sleep(100);
             }
-        }
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < n; i++) {
-            seen.add(get(ip, port));
         }
         return seen;
     }
