@@ -20,13 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Deployments on hollow nodes, driven by the real kubectl: convergence, self-healing, scaling and rollouts. */
 class DeploymentTest {
 
-    private static TestNodes nodes;
+    private static HollowPool nodes;
     private static KubernetesClient client;
     private static Kubectl kubectl;
 
     @BeforeAll
     static void start() throws Exception {
-        nodes = TestNodes.start("deploy-node-", 3);
+        nodes = HollowPool.start("deploy-node-", 3, "deploy");
         client = TestCluster.get().newClient();
         kubectl = TestCluster.get().kubectl();
     }

@@ -16,13 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** kubectl delete with each propagation policy, and namespace deletion, on hollow nodes. */
 class GarbageCollectionTest {
 
-    private static TestNodes nodes;
+    private static HollowPool nodes;
     private static KubernetesClient client;
     private static Kubectl kubectl;
 
     @BeforeAll
     static void start() throws Exception {
-        nodes = TestNodes.start("gc-node-", 2);
+        nodes = HollowPool.start("gc-node-", 2, "gc");
         client = TestCluster.get().newClient();
         kubectl = TestCluster.get().kubectl();
     }

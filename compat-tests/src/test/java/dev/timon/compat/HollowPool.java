@@ -44,6 +44,10 @@ final class HollowPool implements AutoCloseable {
         return List.copyOf(names);
     }
 
+    String name(int index) {
+        return names.get(index);
+    }
+
     /** Stops the simulated kubelets but leaves their Node objects, as a machine that went away would. */
     void stopAgents() {
         nodes.close();

@@ -18,13 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SchedulingTest {
 
-    private static TestNodes nodes;
+    private static HollowPool nodes;
     private static KubernetesClient client;
     private static Kubectl kubectl;
 
     @BeforeAll
     static void start() throws Exception {
-        nodes = TestNodes.start("sched-node-", 3);
+        nodes = HollowPool.start("sched-node-", 3, "sched");
         client = TestCluster.get().newClient();
         kubectl = TestCluster.get().kubectl();
     }
@@ -37,7 +37,7 @@ class SchedulingTest {
 
     @AfterEach
     void plainNodes() {
-        for (String node : nodes.names()) {
+        for (String node : nodes.nodeNames()) {
             kubectl.run("label", "node", node, "disk-", "zone-");
             kubectl.run("taint", "node", node, "dedicated-");
         }
