@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ApiServerBench {
 
     private static final int CONCURRENCY = 50;
-    private static final String NAMESPACE = "timon-bench";
+    /** A namespace of its own per run: the previous run's may still be terminating. */
+    private static final String NAMESPACE = "timon-bench-" + Long.toString(System.currentTimeMillis(), 36);
     private static final int WATCHERS_PER_CONNECTION = 200;
 
     private final Path kubeconfig;
