@@ -108,8 +108,9 @@ class TwoNodeRoutingTest {
 
     @AfterAll
     void stop() throws Exception {
-        try (var closingSecond = second; var closingCluster = cluster; var closingServices = services) {
-            // Closed in reverse order: node 1's proxy and DNS, the cluster, then the second node and its namespace.
+        try (var closingCluster = cluster; var closingSecond = second; var closingServices = services) {
+            // Closed in reverse order: node 1's proxy and DNS, the second node (its daemons and pods while the API
+            // server still answers, then its namespace and veth), then the cluster.
         }
     }
 
