@@ -315,7 +315,7 @@ public final class ResourceStore {
             throw notFound(def, name);
         }
         StoredValue stored = read.value().get();
-        T old = def.type().cast(decode(def, stored));
+        T old = read.object(def);
         ObjectNode current = Json.tree(old);
         ObjectNode proposed = change.apply(current.deepCopy());
         T updated = prepareUpdate(def, namespace, name, old, proposed, scope);
@@ -347,8 +347,14 @@ public final class ResourceStore {
         });
     }
 
-    /** The object a write starts from, and whether it came from the watch cache (and so may be stale). */
-    private record Current(Optional<StoredValue> value, boolean cached) {
+    /**
+     * The object a write starts from, and whether it came from the watch cache (and so may be stale). A cached
+     * one comes decoded: the shared object, which a write reads but never changes.
+     */
+    private record Current(Optional<StoredValue> value, HasMetadata decoded, boolean cached) {
+        <T extends HasMetadata> T object(ResourceDefinition<T> def) {
+            return def.type().cast(decoded != null ? decoded : decode(def, value.orElseThrow()));
+        }
     }
 
     /** Thrown to re-decide a write from etcd when the cached copy it started from may have misled it. */
@@ -365,10 +371,10 @@ public final class ResourceStore {
             if (cached.isPresent()) {
                 CachedObject o = cached.get();
                 return CompletableFuture.completedFuture(
-                        new Current(Optional.of(new StoredValue(key, o.json(), o.revision())), true));
+                        new Current(Optional.of(new StoredValue(key, o.json(), o.revision())), o.object(), true));
             }
         }
-        return etcd.get(key).thenApply(v -> new Current(v, false));
+        return etcd.get(key).thenApply(v -> new Current(v, null, false));
     }
 
     /** What a server-side apply did: the object, and whether the apply created it. */
@@ -524,7 +530,7 @@ public final class ResourceStore {
             throw notFound(def, name);
         }
         StoredValue stored = read.value().get();
-        T current = def.type().cast(decode(def, stored));
+        T current = read.object(def);
         checkPreconditions(def, current, request);
         T marked = Json.copy(current);
         boolean changed = markForDeletion(def, marked, request);
