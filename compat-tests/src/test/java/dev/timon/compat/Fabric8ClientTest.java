@@ -1,5 +1,7 @@
 package dev.timon.compat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -16,14 +18,19 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.internal.SSLUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -117,6 +124,46 @@ class Fabric8ClientTest {
             assertEquals("ADDED w", events.poll(20, TimeUnit.SECONDS));
             assertEquals("MODIFIED w", events.poll(20, TimeUnit.SECONDS));
             assertEquals("DELETED w", events.poll(20, TimeUnit.SECONDS));
+        }
+    }
+
+    /**
+     * fabric8 opens watches as WebSockets (one JSON event per text frame) and only falls back to HTTP streams
+     * when the upgrade fails, so the WebSocket watch is checked here on its own, with the JDK's WebSocket client.
+     */
+    @Test
+    void watchesOverWebSocket() throws Exception {
+        Config config = client.getConfiguration();
+        HttpClient http = HttpClient.newBuilder()
+                .sslContext(SSLUtils.sslContext(SSLUtils.keyManagers(config), SSLUtils.trustManagers(config))).build();
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        StringBuilder partial = new StringBuilder();
+        URI uri = URI.create(config.getMasterUrl().replaceFirst("^https", "wss").replaceAll("/+$", "")
+                + "/api/v1/namespaces/fabric8/configmaps?watch=true&labelSelector=socket%3Dyes");
+        String token = config.getAutoOAuthToken() != null ? config.getAutoOAuthToken() : config.getOauthToken();
+        WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+                .buildAsync(uri, new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            frames.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(20, TimeUnit.SECONDS);
+        try {
+            client.configMaps().inNamespace("fabric8").resource(new ConfigMapBuilder().withNewMetadata().withName("socket")
+                    .withLabels(Map.of("socket", "yes")).endMetadata().build()).create();
+            String frame = frames.poll(20, TimeUnit.SECONDS);
+            assertNotNull(frame, "no watch event arrived over the WebSocket");
+            JsonNode event = new ObjectMapper().readTree(frame);
+            assertEquals("ADDED", event.path("type").asText());
+            assertEquals("socket", event.path("object").path("metadata").path("name").asText());
+        } finally {
+            socket.abort();
         }
     }
 

@@ -69,11 +69,9 @@ public final class ApiServer {
         List<Future<HttpServer>> started = new ArrayList<>();
         int instances = Math.max(2, Runtime.getRuntime().availableProcessors());
         for (int i = 0; i < instances; i++) {
-            HttpServer server = vertx.createHttpServer(options).requestHandler(this::accept)
-                    // Watches over WebSocket are not served yet; without these handlers Vert.x leaves an upgrade
-                    // request unanswered. 503 is what makes clients (fabric8) fall back to HTTP watch streams.
-                    .webSocketHandshakeHandler(handshake -> handshake.reject(503))
-                    .webSocketHandler(webSocket -> webSocket.close());
+            // No WebSocket handlers: upgrade requests reach the request handler like any other, so a watch can
+            // upgrade itself and exec, attach and port-forward are handed to the node whole.
+            HttpServer server = vertx.createHttpServer(options).requestHandler(this::accept);
             servers.add(server);
             started.add(server.listen());
         }

@@ -26,6 +26,7 @@ import dev.timon.storage.WatchCache;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -165,29 +166,43 @@ public final class ResourceHandler {
         return objects;
     }
 
+    /**
+     * A watch as a chunked HTTP response, or over a WebSocket when the client asks to upgrade (fabric8 does):
+     * everything that can fail is checked before the upgrade, so errors are still plain Status responses.
+     */
     private void watch(HttpServerRequest request, ResourceDefinition<?> def, RequestInfo info) {
         ListRequest listRequest = listRequest(request, info.namespace());
         listRequest.fields().checkSupported(ResourceStore.supportedFields(def));
         String rv = request.getParam("resourceVersion", "");
         long timeout = request.getParam("timeoutSeconds") != null ? Long.parseLong(request.getParam("timeoutSeconds"))
                 : 1800 + ThreadLocalRandom.current().nextLong(1800);
-        WatchStream stream = new WatchStream(vertx, cache, def, request.response(), store.matcher(def, listRequest),
-                wantsTable(request) ? Tables.IncludeObject.parse(request.getParam("includeObject")) : null,
-                "true".equals(request.getParam("allowWatchBookmarks")));
+        Tables.IncludeObject tableRows = wantsTable(request) ? Tables.IncludeObject.parse(request.getParam("includeObject")) : null;
+        boolean bookmarks = "true".equals(request.getParam("allowWatchBookmarks"));
         boolean fromCurrentState = rv.isEmpty() || rv.equals("0");
         long from = fromCurrentState ? -1 : ResourceStore.parseResourceVersion(rv);
-        if (from > cache.revision()) {
-            Context context = vertx.getOrCreateContext();
-            store.freshness(rv).whenComplete((r, e) -> context.runOnContext(v -> {
-                if (e != null) {
-                    Responses.error(request.response(), e);
-                } else {
-                    stream.start(from, timeout);
-                }
-            }));
-            return;
-        }
-        stream.start(from, timeout);
+        Context context = vertx.getOrCreateContext();
+        CompletableFuture<Long> fresh = from > cache.revision() ? store.freshness(rv) : CompletableFuture.completedFuture(from);
+        // The upgrade must happen now, while Vert.x still holds the request; the stream starts once fresh.
+        boolean webSocket = isWebSocketUpgrade(request);
+        Future<WatchOutput> output = webSocket ? request.toWebSocket().map(WatchOutput::of)
+                : Future.succeededFuture(WatchOutput.of(request.response()));
+        output.onFailure(error -> Responses.error(request.response(),
+                ApiException.badRequest("WebSocket upgrade failed: " + error.getMessage())));
+        output.onSuccess(out -> fresh.whenComplete((r, e) -> context.runOnContext(v -> {
+            WatchStream stream = new WatchStream(vertx, cache, def, out, store.matcher(def, listRequest), tableRows, bookmarks);
+            if (e == null) {
+                stream.start(from, timeout);
+            } else if (webSocket) {
+                stream.fail(ResourceStore.unwrap(e));
+            } else {
+                Responses.error(request.response(), e);
+            }
+        })));
+    }
+
+    static boolean isWebSocketUpgrade(HttpServerRequest request) {
+        String upgrade = request.getHeader("Upgrade");
+        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
     }
 
     static ListRequest listRequest(HttpServerRequest request, String namespace) {

@@ -11,8 +11,6 @@ import dev.timon.storage.CachedObject;
 import dev.timon.storage.WatchCache;
 import dev.timon.storage.WatchEventType;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -20,7 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
- * One client's watch: a chunked stream of {"type":...,"object":...} lines fed by the watch cache. A selector
+ * One client's watch: {"type":...,"object":...} events fed by the watch cache into a {@link WatchOutput} (a
+ * chunked HTTP response or a WebSocket). A selector
  * turns an object entering the view into ADDED and one leaving it into DELETED, as upstream does. A client
  * that cannot keep up is cut off (it re-lists), so one slow reader never holds back the others.
  */
@@ -32,7 +31,7 @@ final class WatchStream implements CacheWatcher {
     private final Vertx vertx;
     private final WatchCache cache;
     private final ResourceDefinition<?> def;
-    private final HttpServerResponse response;
+    private final WatchOutput output;
     private final Predicate<CachedObject> filter;
     private final Tables.IncludeObject tableRows;
     private final boolean bookmarks;
@@ -42,12 +41,12 @@ final class WatchStream implements CacheWatcher {
     private long bookmarkTimer = -1;
 
     /** @param tableRows non-null when the client asked for Table events */
-    WatchStream(Vertx vertx, WatchCache cache, ResourceDefinition<?> def, HttpServerResponse response,
+    WatchStream(Vertx vertx, WatchCache cache, ResourceDefinition<?> def, WatchOutput output,
                 Predicate<CachedObject> filter, Tables.IncludeObject tableRows, boolean bookmarks) {
         this.vertx = vertx;
         this.cache = cache;
         this.def = def;
-        this.response = response;
+        this.output = output;
         this.filter = filter;
         this.tableRows = tableRows;
         this.bookmarks = bookmarks;
@@ -55,21 +54,13 @@ final class WatchStream implements CacheWatcher {
 
     /** Sends the headers, subscribes from {@code fromRevision} (-1: current state first) and arms the timers. */
     void start(long fromRevision, long timeoutSeconds) {
-        response.setChunked(true).setStatusCode(200)
-                .putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-cache, private");
-        response.closeHandler(v -> stop());
-        response.exceptionHandler(e -> stop());
+        output.onClose(this::stop);
         lastRevision = Math.max(fromRevision, 0);
         if (!cache.watch(def, fromRevision, this)) {
             writeError(ApiException.gone("too old resource version: " + fromRevision + " (" + cache.revision() + ")"));
             return;
         }
-        // Headers now, as upstream flushes them: clients (fabric8 informers) wait for them before they are ready,
-        // and a watch with nothing to report yet would otherwise send none. Replayed events may have sent them already.
-        if (!response.headWritten()) {
-            response.writeHead();
-        }
+        output.open();
         timeoutTimer = vertx.setTimer(timeoutSeconds * 1000, id -> stop());
         if (bookmarks) {
             bookmarkTimer = vertx.setPeriodic(BOOKMARK_INTERVAL_MS, id -> bookmark());
@@ -90,11 +81,11 @@ final class WatchStream implements CacheWatcher {
             return;
         }
         lastRevision = event.revision();
-        if (response.writeQueueFull()) {
+        if (output.full()) {
             stop();
             return;
         }
-        response.write(Buffer.buffer(encode(type, event.object())));
+        output.send(encode(type, event.object()));
     }
 
     @Override
@@ -108,7 +99,7 @@ final class WatchStream implements CacheWatcher {
             event.put("type", type.name());
             event.set("object", Tables.table(def, List.of(object.object()), tableRows,
                     Long.toString(object.revision()), null));
-            return (Json.string(event) + "\n").getBytes(StandardCharsets.UTF_8);
+            return line(event);
         }
         byte[] head = ("{\"type\":\"" + type.name() + "\",").getBytes(StandardCharsets.UTF_8);
         byte[] json = object.json();
@@ -123,7 +114,7 @@ final class WatchStream implements CacheWatcher {
 
     /** A BOOKMARK tells the client how far it is up to date, so a re-watch need not go back further. */
     private void bookmark() {
-        if (closed.get() || response.writeQueueFull()) {
+        if (closed.get() || output.full()) {
             return;
         }
         long revision = Math.max(lastRevision, cache.revision());
@@ -134,14 +125,20 @@ final class WatchStream implements CacheWatcher {
         ObjectNode event = JsonNodeFactory.instance.objectNode();
         event.put("type", "BOOKMARK");
         event.set("object", object);
-        response.write(Json.string(event) + "\n");
+        output.send(line(event));
+    }
+
+    /** Ends the stream with an ERROR event carrying {@code error}'s Status. */
+    void fail(Throwable error) {
+        writeError(error instanceof ApiException api ? api
+                : new ApiException(500, "InternalError", String.valueOf(error.getMessage()), ApiException.Target.NONE, List.of()));
     }
 
     private void writeError(ApiException error) {
         ObjectNode event = JsonNodeFactory.instance.objectNode();
         event.put("type", "ERROR");
         event.set("object", Json.tree(error.toStatus()));
-        response.end(Json.string(event) + "\n");
+        output.end(line(event));
         closed.set(true);
     }
 
@@ -156,8 +153,10 @@ final class WatchStream implements CacheWatcher {
         if (bookmarkTimer >= 0) {
             vertx.cancelTimer(bookmarkTimer);
         }
-        if (!response.ended() && !response.closed()) {
-            response.end();
-        }
+        output.end(null);
+    }
+
+    private static byte[] line(ObjectNode event) {
+        return (Json.string(event) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 }

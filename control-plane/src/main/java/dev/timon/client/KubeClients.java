@@ -21,7 +21,7 @@ public final class KubeClients {
         // not read fast enough exhausts the connection's flow-control window and stalls unrelated requests
         // (bindings, status writes). HTTP/1.1 gives each request and watch a connection of its own.
         config.setHttp2Disable(true);
-        // Watches are HTTP streams (the API server refuses WebSocket watches), so skip the upgrade attempt.
+        // Watches as HTTP streams, as client-go makes them: every component then uses one protocol.
         config.setOnlyHttpWatches(true);
         return new KubernetesClientBuilder()
                 .withConfig(config)
