@@ -3,7 +3,8 @@ package dev.timon.kubelet;
 import dev.timon.client.KubeClients;
 import dev.timon.cri.CriClient;
 import dev.timon.kubelet.api.ApiRequests;
-import dev.timon.kubelet.node.CgroupRoot;
+import dev.timon.kubelet.node.CgroupDriver;
+import dev.timon.kubelet.node.PodCgroups;
 import dev.timon.kubelet.node.LeaseRenewer;
 import dev.timon.kubelet.node.MachineInfo;
 import dev.timon.kubelet.node.NodeStatusReporter;
@@ -83,7 +84,7 @@ public final class NodeAgent implements AutoCloseable {
         timer.scheduleWithFixedDelay(() -> heartbeat(reporter, lease), 0, HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
 
         var pods = PodAgent.create(cri, client, api, config.nodeName(), nodeIp, config.dataDir().resolve("pods"),
-                podLogsRoot(config.dataDir()), CgroupRoot.create(), podThreads, timer, probeThreads, killThreads);
+                podLogsRoot(config.dataDir()), PodCgroups.create(CgroupDriver.of(cri)), podThreads, timer, probeThreads, killThreads);
         var informer = client.pods().inAnyNamespace().withField("spec.nodeName", config.nodeName()).runnableInformer(0);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override

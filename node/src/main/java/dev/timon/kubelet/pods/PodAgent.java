@@ -6,7 +6,7 @@ import dev.timon.kubelet.api.ApiRequests;
 import dev.timon.kubelet.env.ConfigSources;
 import dev.timon.kubelet.env.EnvResolver;
 import dev.timon.kubelet.images.ImagePuller;
-import dev.timon.kubelet.node.CgroupRoot;
+import dev.timon.kubelet.node.PodCgroups;
 import dev.timon.kubelet.node.MachineInfo;
 import dev.timon.kubelet.node.NodeStatusReporter;
 import dev.timon.kubelet.probes.Handlers;
@@ -24,7 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 public record PodAgent(PodWorkers workers, EventRecorder events) {
 
     public static PodAgent create(CriClient cri, KubernetesClient client, ApiRequests api, String nodeName, String nodeIp,
-                                  Path podsDir, Path podLogsRoot, CgroupRoot cgroups, ExecutorService podThreads,
+                                  Path podsDir, Path podLogsRoot, PodCgroups cgroups, ExecutorService podThreads,
                                   ScheduledExecutorService timer, ScheduledExecutorService probeThreads,
                                   ExecutorService killThreads) {
         var events = new EventRecorder(client, nodeName);

@@ -1,6 +1,6 @@
 package dev.timon.kubelet.pods;
 
-import dev.timon.kubelet.node.CgroupRoot;
+import dev.timon.kubelet.node.PodCgroups;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.file.Path;
 import runtime.v1.Api.Int64Value;
@@ -17,10 +17,10 @@ import runtime.v1.Api.Protocol;
 public final class SandboxConfigs {
     private final Path podLogsRoot;
     private final PodDns dns;
-    private final CgroupRoot cgroups;
+    private final PodCgroups cgroups;
     private final String nodeHostname;
 
-    public SandboxConfigs(Path podLogsRoot, PodDns dns, CgroupRoot cgroups, String nodeHostname) {
+    public SandboxConfigs(Path podLogsRoot, PodDns dns, PodCgroups cgroups, String nodeHostname) {
         this.podLogsRoot = podLogsRoot;
         this.dns = dns;
         this.cgroups = cgroups;

@@ -1,0 +1,115 @@
+package dev.timon.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What the node agent sets up around a pod's containers in a real containerd, checked from inside the containers
+ * with the real kubectl and on the machine: the pod's cgroup per QoS class with the pod's limits.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class PodSetupTest {
+    private static final Path CGROUP_FS = Path.of("/sys/fs/cgroup");
+
+    private NodeCluster cluster;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        cluster = new NodeCluster(NodeCluster.POD_SETUP_TEST);
+        cluster.start();
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** Two containers' resources per QoS class, the pod cgroup's folder and the limits expected in it ("max" for none). */
+    static Stream<Arguments> qosClasses() {
+        return Stream.of(
+                Arguments.of("guaranteed", "{limits: {cpu: 250m, memory: 32Mi}}", "{limits: {cpu: 250m, memory: 48Mi}}",
+                        "kubepods/pod", Map.of("cpu/cpu.shares", "512", "cpu/cpu.cfs_quota_us", "50000",
+                                "memory/memory.limit_in_bytes", Long.toString(80L << 20))),
+                // One container without a memory limit leaves the whole pod without one.
+                Arguments.of("burstable", "{requests: {cpu: 100m}, limits: {memory: 32Mi}}", "{requests: {cpu: 100m}}",
+                        "kubepods/burstable/pod", Map.of("cpu/cpu.shares", "204", "cpu/cpu.cfs_quota_us", "-1",
+                                "memory/memory.limit_in_bytes", "max")),
+                Arguments.of("besteffort", "{}", "{}",
+                        "kubepods/besteffort/pod", Map.of("cpu/cpu.shares", "2", "cpu/cpu.cfs_quota_us", "-1",
+                                "memory/memory.limit_in_bytes", "max")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("qosClasses")
+    void podCgroupFollowsTheQosClassAndHoldsItsContainers(String qos, String firstResources, String secondResources,
+                                                          String podCgroupPrefix, Map<String, String> limits) throws Exception {
+        String name = "cgroup-" + qos;
+        cluster.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s, namespace: default}
+                spec:
+                  nodeName: %s
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - {name: first, image: busybox, command: ["sleep", "3600"], resources: %s}
+                  - {name: second, image: busybox, command: ["sleep", "3600"], resources: %s}
+                """.formatted(name, cluster.site.node(), firstResources, secondResources));
+        var pod = cluster.awaitPod(name, NodeCluster::isReady);
+        assertEquals(qos, pod.getStatus().getQosClass().toLowerCase());
+        String podCgroup = podCgroupPrefix + pod.getMetadata().getUid();
+        for (var container : pod.getStatus().getContainerStatuses()) {
+            // The container's own process, as the kernel places it: /proc/1/cgroup from inside, through exec.
+            String cgroups = cluster.kubectl("", "exec", name, "-c", container.getName(), "--", "cat", "/proc/1/cgroup");
+            String id = container.getContainerID().substring("containerd://".length());
+            for (String controller : new String[] {"memory", "cpu", "pids"}) {
+                String line = cgroups.lines().filter(l -> l.split(":")[1].equals(controller)).findFirst().orElseThrow();
+                assertEquals("/" + podCgroup + "/" + id, line.split(":")[2], cgroups);
+            }
+        }
+        String unlimited = Files.readString(CGROUP_FS.resolve("memory/memory.limit_in_bytes")).strip();
+        limits.forEach((file, expected) -> {
+            Path path = CGROUP_FS.resolve(file.substring(0, file.indexOf('/'))).resolve(podCgroup).resolve(file.substring(file.indexOf('/') + 1));
+            assertEquals(expected.equals("max") ? unlimited : expected, read(path), path.toString());
+        });
+
+        cluster.kubectl("", "delete", "pod", name, "--timeout=60s");
+        for (String controller : new String[] {"memory", "cpu", "unified"}) {
+            Path dir = CGROUP_FS.resolve(controller).resolve(podCgroup);
+            assertTrue(awaitGone(dir), dir + " is left behind");
+        }
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path).strip();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The agent removes the pod's cgroups once its containers are gone, right after the pod object. */
+    private static boolean awaitGone(Path dir) throws InterruptedException {
+        long deadline = System.nanoTime() + NodeCluster.POD_WAIT.toNanos();
+        while (Files.exists(dir) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        return !Files.exists(dir);
+    }
+}
