@@ -33,7 +33,7 @@ final class NodeCluster implements AutoCloseable {
 
     static final Site NODE_AGENT_TEST = new Site("kl-node", "10.244.240.0/24", "timonkl0", 5102, 2620, 6621, 10262);
     static final Site SERVICES_TEST = new Site("svc-node", "10.244.245.0/24", "timonsv0", 5104, 2640, 6641, 10264);
-    static final Site POD_SETUP_TEST = new Site("ps-node", "10.244.236.0/24", "timonps0", 5106, 2660, 6661, 10266);
+    static final Site POD_SETUP_TEST = new Site("ps-node", "10.244.236.0/24", "timonps0", 5112, 2682, 6682, 10272);
     /** Bounded wait for a pod to reach a state: generous, as other suites may share the machine's two cores. */
     static final Duration POD_WAIT = Duration.ofSeconds(90);
 
