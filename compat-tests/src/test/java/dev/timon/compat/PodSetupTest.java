@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What the node agent sets up around a pod's containers in a real containerd, checked from inside the containers
- * with the real kubectl and on the machine: the pod's cgroup per QoS class with the pod's limits.
+ * with the real kubectl and on the machine: the pod's cgroup per QoS class with the pod's limits, and the
+ * agent-managed /etc/hosts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -94,6 +96,62 @@ class PodSetupTest {
             Path dir = CGROUP_FS.resolve(controller).resolve(podCgroup);
             assertTrue(awaitGone(dir), dir + " is left behind");
         }
+    }
+
+    @Test
+    void managedHostsFileNamesThePodAndItsAliasesInEveryContainer() throws Exception {
+        cluster.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: hosts, namespace: default}
+                spec:
+                  nodeName: %s
+                  hostname: web-0
+                  subdomain: web
+                  hostAliases:
+                  - {ip: 10.1.2.3, hostnames: [foo.local, bar.local]}
+                  - {ip: 10.1.2.4, hostnames: [baz.local]}
+                  containers:
+                  - {name: first, image: busybox, command: ["sleep", "3600"]}
+                  - {name: second, image: busybox, command: ["sleep", "3600"]}
+                """.formatted(cluster.site.node()));
+        var pod = cluster.awaitPod("hosts", NodeCluster::isReady);
+        String expected = """
+                # Kubernetes-managed hosts file.
+                127.0.0.1\tlocalhost
+                ::1\tlocalhost ip6-localhost ip6-loopback
+                fe00::0\tip6-localnet
+                fe00::0\tip6-mcastprefix
+                fe00::1\tip6-allnodes
+                fe00::2\tip6-allrouters
+                %s\tweb-0.web.default.svc.cluster.local\tweb-0
+
+                # Entries added by HostAliases.
+                10.1.2.3\tfoo.local\tbar.local
+                10.1.2.4\tbaz.local
+                """.formatted(pod.getStatus().getPodIP());
+        for (String container : new String[] {"first", "second"}) {
+            assertEquals(expected, cluster.kubectl("", "exec", "hosts", "-c", container, "--", "cat", "/etc/hosts"));
+        }
+    }
+
+    @Test
+    void hostNetworkPodGetsTheNodesHostsFileWithItsAliases() throws Exception {
+        cluster.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: hosts-hostnet, namespace: default}
+                spec:
+                  nodeName: %s
+                  hostNetwork: true
+                  hostAliases: [{ip: 10.1.2.3, hostnames: [foo.local]}]
+                  containers:
+                  - {name: main, image: busybox, command: ["sleep", "3600"]}
+                """.formatted(cluster.site.node()));
+        cluster.awaitPod("hosts-hostnet", NodeCluster::isReady);
+        assertEquals("# Kubernetes-managed hosts file (host network).\n" + Files.readString(Path.of("/etc/hosts"))
+                        + "\n# Entries added by HostAliases.\n10.1.2.3\tfoo.local\n",
+                cluster.kubectl("", "exec", "hosts-hostnet", "--", "cat", "/etc/hosts"));
     }
 
     private static String read(Path path) {

@@ -38,7 +38,7 @@ public record PodAgent(PodWorkers workers, EventRecorder events) {
         var starter = new ContainerStarter(cri, images, volumes, new EnvResolver(sources),
                 new ContainerConfigs(MachineInfo.meminfo("MemTotal")), handlers, killer, events, workers, nodeIp,
                 NodeStatusReporter.allocatable());
-        var sandboxes = new SandboxConfigs(podLogsRoot, PodDns.read(ClusterDnsConfig.HOST_RESOLV_CONF), cgroups, MachineInfo.hostname());
+        var sandboxes = new SandboxConfigs(podLogsRoot, PodDns.read(ClusterDnsConfig.HOST_RESOLV_CONF), cgroups);
         workers.setSync(new PodSyncer(cri, api, sandboxes, starter, killer, probes, new PodStatusGenerator(probes),
                 new StatusWriter(api), volumes, images, cgroups, events, workers, nodeIp));
         return new PodAgent(workers, events);
