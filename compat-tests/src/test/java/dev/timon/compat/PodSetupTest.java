@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What the node agent sets up around a pod's containers in a real containerd, checked from inside the containers
- * with the real kubectl and on the machine: the pod's cgroup per QoS class with the pod's limits, and the
- * agent-managed /etc/hosts.
+ * with the real kubectl and on the machine: the pod's cgroup per QoS class with the pod's limits, the
+ * agent-managed /etc/hosts, and the service environment variables.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -152,6 +152,93 @@ class PodSetupTest {
         assertEquals("# Kubernetes-managed hosts file (host network).\n" + Files.readString(Path.of("/etc/hosts"))
                         + "\n# Entries added by HostAliases.\n10.1.2.3\tfoo.local\n",
                 cluster.kubectl("", "exec", "hosts-hostnet", "--", "cat", "/etc/hosts"));
+    }
+
+    @Test
+    void containersGetServiceVariablesOfTheirNamespaceBelowTheirOwn() throws Exception {
+        cluster.apply("""
+                apiVersion: v1
+                kind: Service
+                metadata: {name: redis-primary, namespace: default}
+                spec: {selector: {app: redis}, ports: [{name: redis, port: 6379}, {name: metrics, port: 9121}]}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: db, namespace: default}
+                spec: {clusterIP: None, selector: {app: db}, ports: [{port: 5432}]}
+                ---
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: elsewhere}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: elsewhere}
+                spec: {selector: {app: web}, ports: [{port: 80}]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: svcenv, namespace: default}
+                spec:
+                  nodeName: %1$s
+                  containers:
+                  - name: main
+                    image: busybox
+                    command: ["sleep", "3600"]
+                    env:
+                    - {name: REDIS_PRIMARY_SERVICE_PORT, value: "7777"}
+                    - {name: REDIS_URL, value: "redis://$(REDIS_PRIMARY_SERVICE_HOST):$(REDIS_PRIMARY_SERVICE_PORT_REDIS)"}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: svcenv-nolinks, namespace: default}
+                spec:
+                  nodeName: %1$s
+                  enableServiceLinks: false
+                  containers:
+                  - {name: main, image: busybox, command: ["sleep", "3600"]}
+                """.formatted(cluster.site.node()));
+        String redisIp = cluster.client.services().inNamespace("default").withName("redis-primary").get().getSpec().getClusterIP();
+        cluster.awaitPod("svcenv", NodeCluster::isReady);
+        var env = environment("svcenv");
+        var expected = Map.ofEntries(
+                Map.entry("KUBERNETES_SERVICE_HOST", "10.96.0.1"),
+                Map.entry("KUBERNETES_SERVICE_PORT", "443"),
+                Map.entry("KUBERNETES_PORT", "tcp://10.96.0.1:443"),
+                Map.entry("KUBERNETES_PORT_443_TCP", "tcp://10.96.0.1:443"),
+                Map.entry("REDIS_PRIMARY_SERVICE_HOST", redisIp),
+                // The container's own value wins over the service variable of the same name.
+                Map.entry("REDIS_PRIMARY_SERVICE_PORT", "7777"),
+                Map.entry("REDIS_PRIMARY_SERVICE_PORT_REDIS", "6379"),
+                Map.entry("REDIS_PRIMARY_SERVICE_PORT_METRICS", "9121"),
+                Map.entry("REDIS_PRIMARY_PORT", "tcp://" + redisIp + ":6379"),
+                Map.entry("REDIS_PRIMARY_PORT_6379_TCP", "tcp://" + redisIp + ":6379"),
+                Map.entry("REDIS_PRIMARY_PORT_6379_TCP_PROTO", "tcp"),
+                Map.entry("REDIS_PRIMARY_PORT_6379_TCP_PORT", "6379"),
+                Map.entry("REDIS_PRIMARY_PORT_6379_TCP_ADDR", redisIp),
+                Map.entry("REDIS_PRIMARY_PORT_9121_TCP_ADDR", redisIp),
+                // Service variables can be referenced from the container's own.
+                Map.entry("REDIS_URL", "redis://" + redisIp + ":6379"));
+        expected.forEach((name, value) -> assertEquals(value, env.get(name), name + " in " + env));
+        // Headless services and other namespaces' services give nothing.
+        assertTrue(env.keySet().stream().noneMatch(k -> k.startsWith("DB_") || k.startsWith("WEB_")), env.toString());
+
+        cluster.awaitPod("svcenv-nolinks", NodeCluster::isReady);
+        var withoutLinks = environment("svcenv-nolinks");
+        assertEquals("10.96.0.1", withoutLinks.get("KUBERNETES_SERVICE_HOST"));
+        assertTrue(withoutLinks.keySet().stream().noneMatch(k -> k.startsWith("REDIS_")), withoutLinks.toString());
+    }
+
+    /** The environment of the pod's container as the container sees it. */
+    private Map<String, String> environment(String pod) throws Exception {
+        var env = new java.util.TreeMap<String, String>();
+        for (String line : cluster.kubectl("", "exec", pod, "--", "env").split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                env.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return env;
     }
 
     private static String read(Path path) {

@@ -5,6 +5,7 @@ import dev.timon.cri.CriClient;
 import dev.timon.kubelet.api.ApiRequests;
 import dev.timon.kubelet.env.ConfigSources;
 import dev.timon.kubelet.env.EnvResolver;
+import dev.timon.kubelet.env.ServiceLister;
 import dev.timon.kubelet.images.ImagePuller;
 import dev.timon.kubelet.node.PodCgroups;
 import dev.timon.kubelet.node.MachineInfo;
@@ -26,7 +27,7 @@ public record PodAgent(PodWorkers workers, EventRecorder events) {
     public static PodAgent create(CriClient cri, KubernetesClient client, ApiRequests api, String nodeName, String nodeIp,
                                   Path podsDir, Path podLogsRoot, PodCgroups cgroups, ExecutorService podThreads,
                                   ScheduledExecutorService timer, ScheduledExecutorService probeThreads,
-                                  ExecutorService killThreads) {
+                                  ExecutorService killThreads, ServiceLister services) {
         var events = new EventRecorder(client, nodeName);
         var workers = new PodWorkers(podThreads, timer);
         var handlers = new Handlers(cri);
@@ -35,7 +36,7 @@ public record PodAgent(PodWorkers workers, EventRecorder events) {
         var volumes = new VolumeManager(podsDir, sources);
         var images = new ImagePuller(cri, events);
         var killer = new ContainerKiller(cri, handlers, events, killThreads);
-        var starter = new ContainerStarter(cri, images, volumes, new EnvResolver(sources),
+        var starter = new ContainerStarter(cri, images, volumes, new EnvResolver(sources, services),
                 new ContainerConfigs(MachineInfo.meminfo("MemTotal")), handlers, killer, events, workers, nodeIp,
                 NodeStatusReporter.allocatable());
         var sandboxes = new SandboxConfigs(podLogsRoot, PodDns.read(ClusterDnsConfig.HOST_RESOLV_CONF), cgroups);
