@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * What the node agent sets up around a pod's containers in a real containerd, checked from inside the containers
  * with the real kubectl and on the machine: the pod's cgroup per QoS class with the pod's limits, the
- * agent-managed /etc/hosts, and the service environment variables.
+ * agent-managed /etc/hosts, the service environment variables and termination messages.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -227,6 +227,57 @@ class PodSetupTest {
         var withoutLinks = environment("svcenv-nolinks");
         assertEquals("10.96.0.1", withoutLinks.get("KUBERNETES_SERVICE_HOST"));
         assertTrue(withoutLinks.keySet().stream().noneMatch(k -> k.startsWith("REDIS_")), withoutLinks.toString());
+    }
+
+    @Test
+    void terminationMessageComesFromTheFileOrTheEndOfTheLogOfAFailedContainer() throws Exception {
+        // 100 lines of 49 bytes: the last 80 lines are more than 2048 bytes, so the byte bound applies.
+        String longLines = "i=1; while [ $i -le 100 ]; do printf 'row %03d %s\\n' $i " + "x".repeat(40) + "; i=$((i+1)); done";
+        cluster.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: goodbye, namespace: default}
+                spec:
+                  nodeName: %s
+                  restartPolicy: Never
+                  containers:
+                  - {name: file, image: busybox, command: ["sh", "-c", "echo noise; printf 'bye from file' > /dev/termination-log"]}
+                  - name: custom-path
+                    image: busybox
+                    terminationMessagePath: /tmp/outcome
+                    terminationMessagePolicy: FallbackToLogsOnError
+                    command: ["sh", "-c", "echo noise; printf 'written, not logged' > /tmp/outcome; exit 1"]
+                  - name: short-lines
+                    image: busybox
+                    terminationMessagePolicy: FallbackToLogsOnError
+                    command: ["sh", "-c", "i=1; while [ $i -le 100 ]; do echo line $i; i=$((i+1)); done; exit 3"]
+                  - name: long-lines
+                    image: busybox
+                    terminationMessagePolicy: FallbackToLogsOnError
+                    command: ["sh", "-c", "%s; exit 4"]
+                  - name: succeeded
+                    image: busybox
+                    terminationMessagePolicy: FallbackToLogsOnError
+                    command: ["sh", "-c", "echo all good"]
+                """.formatted(cluster.site.node(), longLines));
+        cluster.awaitPod("goodbye", p -> "Failed".equals(p.getStatus().getPhase()));
+
+        var shortLines = new StringBuilder();
+        for (int i = 21; i <= 100; i++) {
+            shortLines.append("line ").append(i).append('\n');
+        }
+        var longOutput = new StringBuilder();
+        for (int i = 21; i <= 100; i++) {
+            longOutput.append("row %03d %s\n".formatted(i, "x".repeat(40)));
+        }
+        String lastBytes = longOutput.substring(longOutput.length() - 2048);
+        var expected = Map.of("file", "bye from file", "custom-path", "written, not logged",
+                "short-lines", shortLines.toString(), "long-lines", lastBytes, "succeeded", "");
+        for (var entry : expected.entrySet()) {
+            String message = cluster.kubectl("", "get", "pod", "goodbye", "-o",
+                    "jsonpath={.status.containerStatuses[?(@.name==\"" + entry.getKey() + "\")].state.terminated.message}");
+            assertEquals(entry.getValue(), message, entry.getKey());
+        }
     }
 
     /** The environment of the pod's container as the container sees it. */

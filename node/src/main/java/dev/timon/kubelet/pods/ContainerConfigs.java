@@ -69,11 +69,17 @@ public final class ContainerConfigs {
                 .putAnnotations(RuntimeLabels.CONTAINER_HASH, hash(container))
                 .putAnnotations(RuntimeLabels.RESTART_COUNT, Integer.toString(restartCount))
                 .putAnnotations(RuntimeLabels.TERMINATION_GRACE, Long.toString(gracePeriod(pod)))
+                .putAnnotations(TerminationMessages.PATH_ANNOTATION, nullToEmpty(container.getTerminationMessagePath()))
+                .putAnnotations(TerminationMessages.POLICY_ANNOTATION, nullToEmpty(container.getTerminationMessagePolicy()))
                 .setLinux(LinuxContainerConfig.newBuilder()
                         .setResources(resources(pod, container))
                         .setSecurityContext(security(pod, container)));
         env.forEach((k, v) -> builder.addEnvs(KeyValue.newBuilder().setKey(k).setValue(v)));
         return builder.build();
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
     }
 
     public static long gracePeriod(Pod pod) {

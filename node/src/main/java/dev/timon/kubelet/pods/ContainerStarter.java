@@ -72,8 +72,13 @@ final class ContainerStarter {
             var volumePaths = volumes.setUp(pod, fields);
             var environment = env.resolve(container, fields);
             var mounts = new ArrayList<>(VolumeManager.mounts(pod, container, volumePaths));
+            Path podDir = volumes.podDir(pod.getMetadata().getUid());
             if (HostsFile.wanted(container)) {
-                mounts.add(HostsFile.write(volumes.podDir(pod.getMetadata().getUid()), pod, sandbox.podIp()));
+                mounts.add(HostsFile.write(podDir, pod, sandbox.podIp()));
+            }
+            var terminationMessage = TerminationMessages.prepare(podDir, container);
+            if (terminationMessage != null) {
+                mounts.add(terminationMessage);
             }
             Files.createDirectories(Path.of(sandbox.config().getLogDirectory(), container.getName()));
             var config = configs.build(pod, container, restartCount, imageRef, environment, mounts);

@@ -234,6 +234,7 @@ public final class PodSyncer implements PodWorkers.Sync {
         var dead = runtime.named(name).stream().filter(c -> c.getState() != ContainerState.CONTAINER_RUNNING).toList();
         for (var container : dead.subList(Math.min(dead.size(), DEAD_CONTAINERS_KEPT), dead.size())) {
             cri.removeContainer(container.getId()).exceptionally(e -> null).join();
+            TerminationMessages.forget(container);
         }
     }
 
