@@ -99,6 +99,18 @@ class PodSetupTest {
     }
 
     @Test
+    void kubepodsIsCappedAtTheNodesCapacityLessItsSystemReserve() throws Exception {
+        // The agent reserves 100m CPU and 256 MiB for the system; the kernel rounds a limit down to whole pages.
+        long memTotal = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).findFirst().orElseThrow();
+        long expectedMemory = (memTotal - (256L << 20)) / 4096 * 4096;
+        long expectedShares = (Runtime.getRuntime().availableProcessors() * 1000L - 100) * 1024 / 1000;
+        assertEquals(Long.toString(expectedMemory), read(CGROUP_FS.resolve("memory/kubepods/memory.limit_in_bytes")));
+        assertEquals(Long.toString(expectedShares), read(CGROUP_FS.resolve("cpu/kubepods/cpu.shares")));
+        assertEquals("2", read(CGROUP_FS.resolve("cpu/kubepods/besteffort/cpu.shares")));
+    }
+
+    @Test
     void managedHostsFileNamesThePodAndItsAliasesInEveryContainer() throws Exception {
         cluster.apply("""
                 apiVersion: v1

@@ -88,7 +88,7 @@ public final class NodeAgent implements AutoCloseable {
 
         var services = ServiceCache.start(client);
         var pods = PodAgent.create(cri, client, api, config.nodeName(), nodeIp, config.dataDir().resolve("pods"),
-                podLogsRoot(config.dataDir()), PodCgroups.create(CgroupDriver.of(cri)), podThreads, timer, probeThreads, killThreads,
+                podLogsRoot(config.dataDir()), PodCgroups.create(CgroupDriver.of(cri), NodeStatusReporter.enforcedAllocatable()), podThreads, timer, probeThreads, killThreads,
                 services);
         var informer = client.pods().inAnyNamespace().withField("spec.nodeName", config.nodeName()).runnableInformer(0);
         informer.addEventHandler(new ResourceEventHandler<>() {

@@ -41,8 +41,11 @@ public final class PodCgroups {
         this.hierarchies = hierarchies;
     }
 
-    /** Finds the controllers under /sys/fs/cgroup and makes the kubepods and QoS-class cgroups in them. */
-    public static PodCgroups create(CgroupDriver driver) {
+    /**
+     * Finds the controllers under /sys/fs/cgroup and makes the kubepods and QoS-class cgroups in them, kubepods with
+     * what all pods together may use.
+     */
+    public static PodCgroups create(CgroupDriver driver, PodResources allPods) {
         var controllers = new ArrayList<Path>();
         var hierarchies = new ArrayList<Path>();
         try (var list = Files.list(CGROUP_FS)) {
@@ -76,8 +79,16 @@ public final class PodCgroups {
             LOG.warn("cannot create the /{} cgroups ({}): pods run without a cgroup parent", ROOT, e.toString());
             return new PodCgroups(driver, List.of(), List.of());
         }
-        LOG.info("pod cgroups under /{} ready in {} controllers ({} driver)", ROOT, controllers.size(),
-                driver.name().toLowerCase());
+        try {
+            for (var file : allPods.cgroupV1Files().entrySet()) {
+                cgroups.write(List.of(ROOT), file.getKey(), file.getValue());
+            }
+        } catch (IOException e) {
+            // Pods still get their own limits; only the node-wide cap is missing.
+            LOG.warn("cannot cap /{} at the node's allocatable ({})", ROOT, e.toString());
+        }
+        LOG.info("pod cgroups under /{} ready in {} controllers ({} driver), capped at {}", ROOT, controllers.size(),
+                driver.name().toLowerCase(), allPods.cgroupV1Files());
         return cgroups;
     }
 

@@ -42,7 +42,7 @@ public record PodResources(long cpuShares, Long cpuQuotaMicros, Long memoryLimit
     }
 
     /** Upstream's MilliCPUToShares: 1024 shares per CPU, within [2, 262144]. */
-    static long shares(long milliCpu) {
+    public static long shares(long milliCpu) {
         return Math.min(MAX_SHARES, Math.max(MIN_SHARES, milliCpu * 1024 / 1000));
     }
 
