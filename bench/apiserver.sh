@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # API server benchmark: GET/CREATE latency at 50 concurrent clients, LIST of 10,000 pods, watch fan-out to
 # 1,000 watchers. Usage: bench/apiserver.sh [KUBECONFIG] [objects] [pods] [watchers]
-# Point it at any cluster's kubeconfig to compare; it works in namespace timon-bench and cleans up after.
+# Point it at any cluster's kubeconfig to compare; it works in a namespace timon-bench-<run> of its own and deletes it after.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 kubeconfig=${1:-$repo/.timon/kubeconfig}

@@ -3,7 +3,7 @@
 # functions only. Needs the node module built (target/classes and target/lib).
 
 # Starts the node agent of <home> for node <node-name> with <pod-cidr> unless it already runs. Extra arguments
-# are passed on (e.g. --node-ip IP, --fail-swap-on=false).
+# are passed on (e.g. --node-ip IP, --fail-swap-on=false). With TIMON_NETNS set, it runs in that network namespace.
 node_agent_start() {
   local home=$1 node=$2 pod_cidr=$3
   [[ -n $home && -n $node && -n $pod_cidr ]] || { echo "usage: node_agent_start <home> <node-name> <pod-cidr> [flags]" >&2; return 2; }
@@ -15,7 +15,8 @@ node_agent_start() {
   [[ -f $home/kubeconfig ]] || { echo "node-agent: $home/kubeconfig missing: start the control plane first" >&2; return 1; }
   mkdir -p "$home/run" "$home/logs" "$home/node"
   process_alive "$pidfile" dev.timon.kubelet.NodeAgentMain && return 0
-  process_spawn "$pidfile" "$log" java -cp "$classes:$lib/*" dev.timon.kubelet.NodeAgentMain \
+  node_netns
+  process_spawn "$pidfile" "$log" "${NODE_NETNS[@]}" java -cp "$classes:$lib/*" dev.timon.kubelet.NodeAgentMain \
     --kubeconfig "$home/kubeconfig" --node-name "$node" --containerd-socket "$(containerd_socket "$home")" \
     --data-dir "$home/node" --pod-cidr "$pod_cidr" --pki-dir "$home/pki" "$@" || return 1
   # A refusal (swap on, bad flags) ends the process at once: report it rather than a silent failure.

@@ -11,9 +11,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/process.sh"
 
 # Loopback registry port: outside the NodePort range 30000-32767 and off the common 5000.
 : "${TIMON_REGISTRY_PORT:=5100}"
+# The address the registry listens on: loopback, unless nodes in network namespaces of their own must reach it
+# (then a host address on their side, e.g. the host end of their veth).
+: "${TIMON_REGISTRY_HOST:=127.0.0.1}"
 
-# "127.0.0.1:PORT": the registry's name as containerd and skopeo see it.
-registry_address() { echo "127.0.0.1:${TIMON_REGISTRY_PORT}"; }
+# "HOST:PORT": the registry's name as containerd and skopeo see it.
+registry_address() { echo "${TIMON_REGISTRY_HOST}:${TIMON_REGISTRY_PORT}"; }
 
 # The sandbox ("pause") image reference that containerd_write_config puts into the CRI settings.
 pause_image() { echo "$(registry_address)/library/pause:3.9"; }
@@ -131,7 +134,8 @@ EOF
 EOF
 }
 
-# Starts containerd for <home> unless its recorded PID is alive; waits until the socket answers.
+# Starts containerd for <home> unless its recorded PID is alive; waits until the socket answers. With TIMON_NETNS
+# set, containerd (and so its CNI bridge and pods) lives in that network namespace.
 containerd_start() {
   local home=$1 sock config="$1/containerd/config.toml" pidfile="$1/run/containerd.pid"
   sock=$(containerd_socket "$home")
@@ -139,7 +143,8 @@ containerd_start() {
   mkdir -p "$home/run" "$home/logs"
   if ! process_alive "$pidfile" "$config"; then
     rm -f "$sock" "$sock.ttrpc"
-    process_spawn "$pidfile" "$home/logs/containerd.log" containerd --config "$config"
+    node_netns
+    process_spawn "$pidfile" "$home/logs/containerd.log" "${NODE_NETNS[@]}" containerd --config "$config"
   fi
   local i
   for ((i = 0; i < 150; i++)); do

@@ -27,6 +27,15 @@ process_spawn() {
   return 1
 }
 
+# Sets the array NODE_NETNS to the command prefix that runs a node's daemons (containerd, node agent, service proxy)
+# in the network namespace TIMON_NETNS (a name under /run/netns), or to nothing when it is unset: a second node on one
+# machine. nsenter rather than 'ip netns exec', which remounts /sys and hides the cgroup tree.
+# shellcheck disable=SC2034 # used by the callers
+node_netns() {
+  NODE_NETNS=()
+  [[ -z ${TIMON_NETNS:-} ]] || NODE_NETNS=(nsenter "--net=/run/netns/$TIMON_NETNS")
+}
+
 # Sends SIGTERM to the recorded PID, waits up to 10 s, then SIGKILL; removes the PID file.
 process_stop() {
   local pidfile=$1 marker=$2 what=$3 pid i

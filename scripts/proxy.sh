@@ -2,7 +2,8 @@
 # A node's service proxy and the cluster DNS, started and stopped by recorded PID only. Functions only; needs
 # scripts/process.sh. Both read <home>/kubeconfig and run from node/target (classes and lib/).
 # Settings: TIMON_PROXY_TABLE (nftables table, default timon-proxy), TIMON_DNS_LISTEN (default <node IP>:1053),
-# TIMON_NODE_IP (the address kube-dns's EndpointSlice points at; default: the InternalIP, on the default route).
+# TIMON_NODE_IP (the address kube-dns's EndpointSlice points at; default: the InternalIP, on the default route),
+# TIMON_NETNS (the network namespace the proxy and its table live in; default the host's).
 
 _node_classpath() {
   local repo=${TIMON_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
@@ -14,7 +15,8 @@ proxy_start() {
   local home=$1 node=$2 pidfile="$1/run/proxy.pid"
   process_alive "$pidfile" "dev.timon.proxy.ProxyMain" && return 0
   mkdir -p "$home/run" "$home/logs"
-  process_spawn "$pidfile" "$home/logs/proxy.log" java -Xmx256m -cp "$(_node_classpath)" dev.timon.proxy.ProxyMain \
+  node_netns
+  process_spawn "$pidfile" "$home/logs/proxy.log" "${NODE_NETNS[@]}" java -Xmx256m -cp "$(_node_classpath)" dev.timon.proxy.ProxyMain \
     --kubeconfig "$home/kubeconfig" --node-name "$node" --table "${TIMON_PROXY_TABLE:-timon-proxy}"
 }
 
@@ -23,7 +25,8 @@ proxy_stop() {
   local home=$1 table=${TIMON_PROXY_TABLE:-timon-proxy}
   process_stop "$home/run/proxy.pid" "dev.timon.proxy.ProxyMain" "service proxy"
   # Adding first makes the delete succeed whether or not the table is still there.
-  printf 'add table ip %s\ndelete table ip %s\n' "$table" "$table" | nft -f -
+  node_netns
+  printf 'add table ip %s\ndelete table ip %s\n' "$table" "$table" | "${NODE_NETNS[@]}" nft -f -
 }
 
 # dns_start <home> [node-name]: pid <home>/run/dns.pid, log <home>/logs/dns.log.

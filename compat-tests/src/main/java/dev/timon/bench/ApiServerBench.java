@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ApiServerBench {
 
     private static final int CONCURRENCY = 50;
-    private static final String NAMESPACE = "timon-bench";
+    /** A namespace of its own per run: the previous run's may still be terminating. */
+    private static final String NAMESPACE = "timon-bench-" + Long.toString(System.currentTimeMillis(), 36);
     private static final int WATCHERS_PER_CONNECTION = 200;
 
     private final Path kubeconfig;
@@ -37,10 +38,11 @@ public final class ApiServerBench {
         int objects = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
         int pods = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         int watchers = args.length > 3 ? Integer.parseInt(args[3]) : 1_000;
+        int rate = args.length > 4 ? Integer.parseInt(args[4]) : 500;
         ApiServerBench bench = new ApiServerBench(kubeconfig);
         bench.client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + NAMESPACE + "\"}}").get();
         try {
-            bench.createAndGet(objects);
+            bench.createAndGet(objects, rate);
             bench.listPods(pods);
             bench.watchFanOut(watchers);
         } finally {
@@ -48,35 +50,75 @@ public final class ApiServerBench {
         }
     }
 
-    /** CREATE then GET of ConfigMaps, each by 50 clients with one request in flight each. */
-    private void createAndGet(int count) throws Exception {
+    /**
+     * CREATE then GET of ConfigMaps by 50 clients, each on its own connection as 50 client processes would be.
+     * Twice per verb: paced (the clients together offer {@code rate} requests/s; latency counts from each
+     * request's scheduled start, so a slow answer that delays the next request is charged to it too), then
+     * saturated (each client sends its next request the moment the previous one answers: the latency is then
+     * concurrency / throughput, and the throughput is printed with it).
+     */
+    private void createAndGet(int count, int rate) throws Exception {
+        List<BenchClient> clients = new ArrayList<>();
+        for (int i = 0; i < CONCURRENCY; i++) {
+            clients.add(new BenchClient(kubeconfig));
+        }
         String run = Long.toString(System.nanoTime(), 36);
-        long[] create = timed(count, i -> client.post("/api/v1/namespaces/" + NAMESPACE + "/configmaps",
+        Call create = i -> clients.get(i % CONCURRENCY).post("/api/v1/namespaces/" + NAMESPACE + "/configmaps",
                 "{\"metadata\":{\"name\":\"cm-" + run + "-" + i + "\",\"labels\":{\"bench\":\"" + run + "\"}},"
-                        + "\"data\":{\"key\":\"value-" + i + "\"}}"), 201);
-        print("CREATE configmap", create);
-        long[] get = timed(count * 2, i -> client.get("/api/v1/namespaces/" + NAMESPACE + "/configmaps/cm-" + run + "-" + (i % count)), 200);
-        print("GET configmap", get);
+                        + "\"data\":{\"key\":\"value-" + i + "\"}}");
+        Call get = i -> clients.get(i % CONCURRENCY).get("/api/v1/namespaces/" + NAMESPACE + "/configmaps/cm-" + run
+                + "-" + i);
+        // Warm-up, not measured: connections, TLS and the server's JIT, which takes thousands of requests. The
+        // warm-up objects use indexes past every measured run's.
+        int warmUp = 2_000;
+        timed(warmUp, i -> create.start(3 * count + i), 201, 0);
+        timed(2 * warmUp, i -> get.start(3 * count + i % warmUp), 200, 0);
+        timed(count, create, 201, rate).print("CREATE configmap", rate);
+        timed(count, get, 200, rate).print("GET configmap", rate);
+        // The saturated runs use objects of their own: the creates above already hold indexes 0..count-1.
+        Call moreCreates = i -> create.start(count + i);
+        timed(count, moreCreates, 201, 0).print("CREATE configmap", 0);
+        timed(count * 2, i -> get.start(i % count), 200, 0).print("GET configmap", 0);
     }
 
     private interface Call {
         CompletableFuture<HttpResponse<String>> start(int i);
     }
 
-    /** Runs {@code total} calls with 50 in flight; returns each call's latency in nanoseconds, sorted. */
-    private static long[] timed(int total, Call call, int expectedStatus) throws Exception {
+    /** Sorted latencies of one run, its wall time and how many calls failed. */
+    private record Run(long[] latencies, long nanos, int failures) {
+        void print(String what, int rate) {
+            String load = rate > 0 ? "paced at " + rate + " req/s" : "saturated";
+            System.out.printf("%s x%d, %d clients, %s: p50 %.2f ms, p99 %.2f ms (%.0f req/s)%n", what,
+                    latencies.length, CONCURRENCY, load, latencies[latencies.length / 2] / 1e6,
+                    latencies[(int) (latencies.length * 0.99)] / 1e6, latencies.length / (nanos / 1e9));
+            if (failures > 0) {
+                System.out.println("  (" + failures + " calls failed)");
+            }
+        }
+    }
+
+    /**
+     * Runs {@code total} calls with at most 50 in flight: back to back when {@code rate} is 0, else call i
+     * starts at i / rate seconds (or when a client frees up) and its latency counts from that scheduled time.
+     */
+    private static Run timed(int total, Call call, int expectedStatus, int rate) throws Exception {
         long[] latencies = new long[total];
         Semaphore slots = new Semaphore(CONCURRENCY);
         CountDownLatch done = new CountDownLatch(total);
         AtomicInteger failures = new AtomicInteger();
-        // Warm-up: connections, TLS and JIT, not measured.
-        for (int i = 0; i < Math.min(200, total); i++) {
-            call.start(i).get();
-        }
+        long begin = System.nanoTime();
         for (int i = 0; i < total; i++) {
+            long scheduled = rate > 0 ? begin + (long) (i * 1e9 / rate) : 0;
+            if (rate > 0) {
+                long wait = scheduled - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            }
             slots.acquire();
             int index = i;
-            long start = System.nanoTime();
+            long start = rate > 0 ? scheduled : System.nanoTime();
             call.start(i).whenComplete((response, error) -> {
                 latencies[index] = System.nanoTime() - start;
                 if (error != null || response.statusCode() != expectedStatus && response.statusCode() != 409) {
@@ -89,11 +131,9 @@ public final class ApiServerBench {
         if (!done.await(10, TimeUnit.MINUTES)) {
             throw new IllegalStateException("calls did not finish in 10 minutes");
         }
-        if (failures.get() > 0) {
-            System.out.println("  (" + failures.get() + " calls failed)");
-        }
+        long nanos = System.nanoTime() - begin;
         Arrays.sort(latencies);
-        return latencies;
+        return new Run(latencies, nanos, failures.get());
     }
 
     private void listPods(int count) throws Exception {
@@ -102,7 +142,7 @@ public final class ApiServerBench {
         String pod = "{\"metadata\":{\"name\":\"p-%d\",\"labels\":{\"app\":\"bench\"}},\"spec\":{\"schedulerName\":"
                 + "\"timon-bench-unscheduled\",\"containers\":[{\"name\":\"main\",\"image\":\"busybox:1.36\","
                 + "\"command\":[\"sleep\",\"3600\"]}]}}";
-        timed(count, i -> client.post("/api/v1/namespaces/" + NAMESPACE + "/pods", pod.formatted(i)), 201);
+        timed(count, i -> client.post("/api/v1/namespaces/" + NAMESPACE + "/pods", pod.formatted(i)), 201, 0);
         long best = Long.MAX_VALUE;
         int items = 0;
         List<Long> runs = new ArrayList<>();
@@ -201,11 +241,6 @@ public final class ApiServerBench {
         client.delete("/api/v1/namespaces/" + NAMESPACE + "/pods?gracePeriodSeconds=0").get();
         client.delete("/api/v1/namespaces/" + NAMESPACE + "/configmaps").get();
         client.delete("/api/v1/namespaces/" + NAMESPACE).get();
-    }
-
-    private static void print(String what, long[] sorted) {
-        System.out.printf("%s x%d at %d concurrent: p50 %.2f ms, p99 %.2f ms%n", what, sorted.length, CONCURRENCY,
-                sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6);
     }
 
     private static int countOccurrences(String text, String needle) {

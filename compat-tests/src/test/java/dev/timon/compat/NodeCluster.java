@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -27,12 +28,22 @@ import java.util.function.Predicate;
  */
 final class NodeCluster implements AutoCloseable {
 
-    /** What a suite's cluster owns on this machine. */
-    record Site(String node, String podCidr, String bridge, int registryPort, int etcdPort, int apiPort, int kubeletPort) {
+    /**
+     * What a suite's cluster owns on this machine. {@code address} is where the API server and the registry listen:
+     * loopback, or a host address that nodes in network namespaces of their own can reach ({@link NetnsNode}).
+     */
+    record Site(String node, String podCidr, String bridge, int registryPort, int etcdPort, int apiPort, int kubeletPort,
+                String address) {
+        Site(String node, String podCidr, String bridge, int registryPort, int etcdPort, int apiPort, int kubeletPort) {
+            this(node, podCidr, bridge, registryPort, etcdPort, apiPort, kubeletPort, "127.0.0.1");
+        }
     }
 
     static final Site NODE_AGENT_TEST = new Site("kl-node", "10.244.240.0/24", "timonkl0", 5102, 2620, 6621, 10262);
     static final Site SERVICES_TEST = new Site("svc-node", "10.244.245.0/24", "timonsv0", 5104, 2640, 6641, 10264);
+    /** The first of two nodes; the second ({@link NetnsNode#TWO_NODE_TEST}) reaches the servers on the veth's host end. */
+    static final Site TWO_NODE_TEST = new Site("near-1", "10.244.250.0/24", "timon2a0", 5106, 2660, 6661, 10266,
+            NetnsNode.TWO_NODE_LINK.hostIp());
     static final Site POD_SETUP_TEST = new Site("ps-node", "10.244.236.0/24", "timonps0", 5112, 2682, 6682, 10272);
     /** Bounded wait for a pod to reach a state: generous, as other suites may share the machine's two cores. */
     static final Duration POD_WAIT = Duration.ofSeconds(90);
@@ -66,7 +77,7 @@ final class NodeCluster implements AutoCloseable {
                 "--listen-client-urls", etcdUrl, "--advertise-client-urls", etcdUrl,
                 "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl, "--initial-cluster", "kl=" + peerUrl)
                 .redirectErrorStream(true).redirectOutput(home.resolve("etcd.log").toFile()).start();
-        controlPlane = ControlPlane.start(new ControlPlaneConfig(home, etcdUrl, "127.0.0.1", site.apiPort()));
+        controlPlane = ControlPlane.start(new ControlPlaneConfig(home, etcdUrl, site.address(), site.apiPort()));
         var config = Config.fromKubeconfig(Files.readString(kubeconfig()));
         config.setOnlyHttpWatches(true);
         client = new KubernetesClientBuilder().withConfig(config).build();
@@ -140,11 +151,23 @@ final class NodeCluster implements AutoCloseable {
     }
 
     private void script(String function, String... args) throws IOException, InterruptedException {
-        var command = new ArrayList<>(List.of("bash", "-c", "source \"$TIMON_REPO/scripts/node-runtime.sh\" && \"$@\"", "bash", function));
+        script(Map.of(), function, args);
+    }
+
+    /**
+     * Runs a function of the launcher's scripts (node runtime, node agent, proxy) for this cluster, with {@code env}
+     * added (e.g. TIMON_NETNS for a node in a network namespace); fails unless it exits 0.
+     */
+    void script(Map<String, String> env, String function, String... args) throws IOException, InterruptedException {
+        var command = new ArrayList<>(List.of("bash", "-c", "source \"$TIMON_REPO/scripts/node-runtime.sh\" && "
+                + "source \"$TIMON_REPO/scripts/node-agent.sh\" && source \"$TIMON_REPO/scripts/proxy.sh\" && \"$@\"",
+                "bash", function));
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("TIMON_REPO", repo.toString());
         builder.environment().put("TIMON_REGISTRY_PORT", Integer.toString(site.registryPort()));
+        builder.environment().put("TIMON_REGISTRY_HOST", site.address());
+        builder.environment().putAll(env);
         var process = builder.start();
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -3,6 +3,7 @@ package dev.timon.apimachinery;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -63,6 +64,10 @@ public final class Json {
     }
 
     public static <T> T convert(JsonNode tree, Class<T> type) {
+        return MAPPER.convertValue(tree, type);
+    }
+
+    public static <T> T convert(JsonNode tree, JavaType type) {
         return MAPPER.convertValue(tree, type);
     }
 

@@ -1,5 +1,6 @@
 package dev.timon.registry;
 
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.timon.apimachinery.ApiException;
@@ -14,6 +15,7 @@ import dev.timon.storage.Precondition;
 import dev.timon.storage.StoredValue;
 import dev.timon.storage.WatchCache;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 
@@ -45,6 +47,8 @@ import java.util.function.Predicate;
 public final class ResourceStore {
 
     private static final int MAX_WRITE_ATTEMPTS = 5;
+    private static final JavaType MANAGED_FIELDS =
+            Json.MAPPER.getTypeFactory().constructCollectionType(List.class, ManagedFieldsEntry.class);
     public static final String ORPHAN_FINALIZER = "orphan";
     public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
 
@@ -268,48 +272,109 @@ public final class ResourceStore {
 
     /**
      * Reads the object, computes its new JSON from the current one, and writes it if the object did not
-     * change in between (retrying from a fresh read when {@code retryOnConflict}).
+     * change in between (retrying from a fresh read when {@code retryOnConflict}). The first read comes from
+     * the watch cache, as upstream's GuaranteedUpdate starts from the cached object: the write's revision
+     * precondition catches a stale copy, and anything a stale copy could have caused (a conflict, a failed
+     * patch, a no-op) is decided again from etcd.
      */
     public <T extends HasMetadata> CompletableFuture<HasMetadata> mutate(ResourceDefinition<T> def, String namespace,
                                                                          String name, Scope scope, WriteOptions options,
                                                                          boolean retryOnConflict,
                                                                          Function<ObjectNode, ObjectNode> change,
                                                                          boolean createIfMissing) {
-        String key = def.key(namespace, name);
-        return etcd.get(key).thenCompose(stored -> {
-            if (stored.isEmpty()) {
-                if (createIfMissing && def.strategy().allowCreateOnUpdate() && scope == Scope.MAIN) {
-                    ObjectNode body = change.apply(null);
-                    return create(def, namespace, body, options);
-                }
-                throw notFound(def, name);
+        return mutate(def, namespace, name, scope, options, retryOnConflict, change, createIfMissing, true);
+    }
+
+    private <T extends HasMetadata> CompletableFuture<HasMetadata> mutate(ResourceDefinition<T> def, String namespace,
+                                                                          String name, Scope scope, WriteOptions options,
+                                                                          boolean retryOnConflict,
+                                                                          Function<ObjectNode, ObjectNode> change,
+                                                                          boolean createIfMissing, boolean fromCache) {
+        return current(def, def.key(namespace, name), fromCache).thenCompose(read -> {
+            CompletableFuture<HasMetadata> attempt;
+            try {
+                attempt = mutateRead(def, namespace, name, scope, options, retryOnConflict, change, createIfMissing, read);
+            } catch (RuntimeException e) {
+                attempt = CompletableFuture.failedFuture(e);
             }
-            T old = def.type().cast(decode(def, stored.get()));
-            ObjectNode current = Json.tree(old);
-            ObjectNode proposed = change.apply(current.deepCopy());
-            T updated = prepareUpdate(def, namespace, name, old, proposed, scope);
-            if (Json.tree(updated).equals(current)) {
-                return CompletableFuture.completedFuture((HasMetadata) old);
+            return read.cached() ? attempt.exceptionallyCompose(e -> mutate(def, namespace, name, scope, options,
+                    retryOnConflict, change, createIfMissing, false)) : attempt;
+        });
+    }
+
+    private <T extends HasMetadata> CompletableFuture<HasMetadata> mutateRead(ResourceDefinition<T> def, String namespace,
+                                                                              String name, Scope scope, WriteOptions options,
+                                                                              boolean retryOnConflict,
+                                                                              Function<ObjectNode, ObjectNode> change,
+                                                                              boolean createIfMissing, Current read) {
+        if (read.value().isEmpty()) {
+            if (createIfMissing && def.strategy().allowCreateOnUpdate() && scope == Scope.MAIN) {
+                ObjectNode body = change.apply(null);
+                return create(def, namespace, body, options);
             }
-            recordManager(def, current, updated, options, scope);
-            if (options.dryRun()) {
+            throw notFound(def, name);
+        }
+        StoredValue stored = read.value().get();
+        T old = read.object(def);
+        ObjectNode current = Json.tree(old);
+        ObjectNode proposed = change.apply(current.deepCopy());
+        T updated = prepareUpdate(def, namespace, name, old, proposed, scope);
+        if (Json.tree(updated).equals(current)) {
+            if (read.cached()) {
+                throw new StaleRead(); // a no-op against the cache may be a change against etcd: decide there
+            }
+            return CompletableFuture.completedFuture((HasMetadata) old);
+        }
+        recordManager(def, current, updated, options, scope);
+        if (options.dryRun()) {
+            return CompletableFuture.completedFuture((HasMetadata) updated);
+        }
+        if (updated.getMetadata().getDeletionTimestamp() != null && !holdsDeletion(def, updated)) {
+            return remove(def, stored, old).thenCompose(removed -> removed
+                    ? CompletableFuture.completedFuture((HasMetadata) updated)
+                    : mutate(def, namespace, name, scope, options, retryOnConflict, change, createIfMissing, false));
+        }
+        return write(def, stored, old, updated).thenCompose(rev -> {
+            if (rev.isPresent()) {
+                updated.getMetadata().setResourceVersion(Long.toString(rev.getAsLong()));
                 return CompletableFuture.completedFuture((HasMetadata) updated);
             }
-            if (updated.getMetadata().getDeletionTimestamp() != null && !holdsDeletion(def, updated)) {
-                return remove(def, stored.get(), old).thenApply(rev -> (HasMetadata) updated);
+            if (!retryOnConflict && !read.cached()) {
+                throw ApiException.conflict(def.group(), def.plural(), name,
+                        "the object has been modified; please apply your changes to the latest version and try again");
             }
-            return write(def, stored.get(), old, updated).thenCompose(rev -> {
-                if (rev.isPresent()) {
-                    updated.getMetadata().setResourceVersion(Long.toString(rev.getAsLong()));
-                    return CompletableFuture.completedFuture((HasMetadata) updated);
-                }
-                if (!retryOnConflict) {
-                    throw ApiException.conflict(def.group(), def.plural(), name,
-                            "the object has been modified; please apply your changes to the latest version and try again");
-                }
-                return mutate(def, namespace, name, scope, options, true, change, createIfMissing);
-            });
+            return mutate(def, namespace, name, scope, options, retryOnConflict, change, createIfMissing, false);
         });
+    }
+
+    /**
+     * The object a write starts from, and whether it came from the watch cache (and so may be stale). A cached
+     * one comes decoded: the shared object, which a write reads but never changes.
+     */
+    private record Current(Optional<StoredValue> value, HasMetadata decoded, boolean cached) {
+        <T extends HasMetadata> T object(ResourceDefinition<T> def) {
+            return def.type().cast(decoded != null ? decoded : decode(def, value.orElseThrow()));
+        }
+    }
+
+    /** Thrown to re-decide a write from etcd when the cached copy it started from may have misled it. */
+    private static final class StaleRead extends RuntimeException {
+        StaleRead() {
+            super("decided on a cached copy; re-reading from etcd", null, false, false);
+        }
+    }
+
+    /** The cached object when {@code fromCache} and the cache holds it, else etcd's. */
+    private CompletableFuture<Current> current(ResourceDefinition<?> def, String key, boolean fromCache) {
+        if (fromCache) {
+            Optional<CachedObject> cached = cache.get(def, key);
+            if (cached.isPresent()) {
+                CachedObject o = cached.get();
+                return CompletableFuture.completedFuture(
+                        new Current(Optional.of(new StoredValue(key, o.json(), o.revision())), o.object(), true));
+            }
+        }
+        return etcd.get(key).thenApply(v -> new Current(v, null, false));
     }
 
     /** What a server-side apply did: the object, and whether the apply created it. */
@@ -345,7 +410,7 @@ public final class ResourceStore {
         ObjectNode afterTree = Json.tree(after);
         ManagedFields.recordUpdate(before, afterTree, def.type(), options.fieldManager(), ManagedFields.UPDATE,
                 def.apiVersion(), now(), scope == Scope.STATUS ? "status" : "");
-        after.getMetadata().setManagedFields(Json.convert(afterTree, def.type()).getMetadata().getManagedFields());
+        after.getMetadata().setManagedFields(Json.convert(afterTree.path("metadata").path("managedFields"), MANAGED_FIELDS));
     }
 
     private <T extends HasMetadata> T prepareUpdate(ResourceDefinition<T> def, String namespace, String name, T old,
@@ -442,33 +507,53 @@ public final class ResourceStore {
 
     public <T extends HasMetadata> CompletableFuture<Deletion> delete(ResourceDefinition<T> def, String namespace,
                                                                       String name, DeleteRequest request) {
-        String key = def.key(namespace, name);
-        return etcd.get(key).thenCompose(stored -> {
-            if (stored.isEmpty()) {
-                throw notFound(def, name);
+        return delete(def, namespace, name, request, true);
+    }
+
+    /** As {@link #mutate}: starts from the cached object and re-decides from etcd whatever a stale copy failed. */
+    private <T extends HasMetadata> CompletableFuture<Deletion> delete(ResourceDefinition<T> def, String namespace,
+                                                                       String name, DeleteRequest request, boolean fromCache) {
+        return current(def, def.key(namespace, name), fromCache).thenCompose(read -> {
+            CompletableFuture<Deletion> attempt;
+            try {
+                attempt = deleteRead(def, namespace, name, request, read);
+            } catch (RuntimeException e) {
+                attempt = CompletableFuture.failedFuture(e);
             }
-            T current = def.type().cast(decode(def, stored.get()));
-            checkPreconditions(def, current, request);
-            T marked = Json.copy(current);
-            boolean changed = markForDeletion(def, marked, request);
-            if (request.dryRun()) {
-                return CompletableFuture.completedFuture(new Deletion(marked, !holdsDeletion(def, marked)));
+            return read.cached() ? attempt.exceptionallyCompose(e -> delete(def, namespace, name, request, false)) : attempt;
+        });
+    }
+
+    private <T extends HasMetadata> CompletableFuture<Deletion> deleteRead(ResourceDefinition<T> def, String namespace,
+                                                                           String name, DeleteRequest request, Current read) {
+        if (read.value().isEmpty()) {
+            throw notFound(def, name);
+        }
+        StoredValue stored = read.value().get();
+        T current = read.object(def);
+        checkPreconditions(def, current, request);
+        T marked = Json.copy(current);
+        boolean changed = markForDeletion(def, marked, request);
+        if (request.dryRun()) {
+            return CompletableFuture.completedFuture(new Deletion(marked, !holdsDeletion(def, marked)));
+        }
+        if (!holdsDeletion(def, marked)) {
+            return remove(def, stored, current).thenCompose(removed -> removed
+                    ? CompletableFuture.completedFuture(new Deletion(current, true))
+                    : delete(def, namespace, name, request, false));
+        }
+        if (!changed) {
+            if (read.cached()) {
+                throw new StaleRead();
             }
-            if (!holdsDeletion(def, marked)) {
-                return remove(def, stored.get(), current).thenCompose(removed -> removed
-                        ? CompletableFuture.completedFuture(new Deletion(current, true))
-                        : delete(def, namespace, name, request));
+            return CompletableFuture.completedFuture(new Deletion(current, false));
+        }
+        return write(def, stored, current, marked).thenCompose(rev -> {
+            if (rev.isEmpty()) {
+                return delete(def, namespace, name, request, false);
             }
-            if (!changed) {
-                return CompletableFuture.completedFuture(new Deletion(current, false));
-            }
-            return write(def, stored.get(), current, marked).thenCompose(rev -> {
-                if (rev.isEmpty()) {
-                    return delete(def, namespace, name, request);
-                }
-                marked.getMetadata().setResourceVersion(Long.toString(rev.getAsLong()));
-                return CompletableFuture.completedFuture(new Deletion(marked, false));
-            });
+            marked.getMetadata().setResourceVersion(Long.toString(rev.getAsLong()));
+            return CompletableFuture.completedFuture(new Deletion(marked, false));
         });
     }
 
@@ -650,10 +735,16 @@ public final class ResourceStore {
         return CachedObject.decode(value.key(), value.value(), value.modRevision(), def.type()).object();
     }
 
+    /** The stored form: etcd's revision is the resourceVersion, so it is not stored in the value. */
     private static byte[] encode(HasMetadata object) {
-        ObjectNode tree = Json.tree(object);
-        ((ObjectNode) tree.path("metadata")).remove("resourceVersion");
-        return Json.bytes(tree);
+        ObjectMeta meta = object.getMetadata();
+        String resourceVersion = meta.getResourceVersion();
+        meta.setResourceVersion(null);
+        try {
+            return Json.bytes(object);
+        } finally {
+            meta.setResourceVersion(resourceVersion);
+        }
     }
 
     private static byte[] reservationValue(String ownerKey, String what) {

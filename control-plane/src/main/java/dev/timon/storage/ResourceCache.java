@@ -8,14 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Predicate;
 
 /**
- * The cached state and recent history of one resource. Every method runs under the {@link WatchCache}'s
- * lock (reads under its read lock, changes under its write lock), so a list, its revision and the start
- * of a watch always agree.
+ * The cached state and recent history of one resource. Changes run under the {@link WatchCache}'s write
+ * lock and lists and watch starts under its read lock, so a list, its revision and the start of a watch
+ * always agree; a single-object {@link #get} needs no lock (the items map is concurrent), so a read never
+ * waits behind a fan-out.
  */
 public final class ResourceCache {
 
@@ -23,7 +24,7 @@ public final class ResourceCache {
     static final int HISTORY_CAPACITY = 10_000;
 
     private final ResourceDefinition<?> definition;
-    private final TreeMap<String, CachedObject> items = new TreeMap<>();
+    private final ConcurrentSkipListMap<String, CachedObject> items = new ConcurrentSkipListMap<>();
     private final ArrayDeque<CacheEvent> history = new ArrayDeque<>();
     private final Set<CacheWatcher> watchers = ConcurrentHashMap.newKeySet();
     /** A watch from any revision at or after this one can be served from {@link #history}. */

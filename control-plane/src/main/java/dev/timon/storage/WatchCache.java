@@ -167,13 +167,12 @@ public final class WatchCache implements AutoCloseable {
         }
     }
 
+    /**
+     * One object, without the lock: it never waits behind a fan-out. Changes are applied before
+     * {@link #revision} moves past them, so a reader that saw a revision sees every change up to it.
+     */
     public Optional<CachedObject> get(ResourceDefinition<?> definition, String key) {
-        lock.readLock().lock();
-        try {
-            return Optional.ofNullable(cache(definition).get(key));
-        } finally {
-            lock.readLock().unlock();
-        }
+        return Optional.ofNullable(cache(definition).get(key));
     }
 
     /** Every cached object of a resource, e.g. to see which reservations are taken. */
