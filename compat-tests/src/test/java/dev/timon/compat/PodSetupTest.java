@@ -1,11 +1,16 @@
 package dev.timon.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -108,6 +113,41 @@ class PodSetupTest {
         assertEquals(Long.toString(expectedMemory), read(CGROUP_FS.resolve("memory/kubepods/memory.limit_in_bytes")));
         assertEquals(Long.toString(expectedShares), read(CGROUP_FS.resolve("cpu/kubepods/cpu.shares")));
         assertEquals("2", read(CGROUP_FS.resolve("cpu/kubepods/besteffort/cpu.shares")));
+    }
+
+    @Test
+    void restartedAgentRemovesOnlyOldEmptyPodCgroupsLeftBehind() throws Exception {
+        // As `./timon down` leaves them: pods torn down through CRI, with no agent to remove their cgroups.
+        Path leftover = CGROUP_FS.resolve("memory/kubepods/besteffort/pod" + UUID.randomUUID());
+        Path fresh = CGROUP_FS.resolve("memory/kubepods/besteffort/pod" + UUID.randomUUID());
+        Files.createDirectory(leftover);
+        Files.setLastModifiedTime(leftover, FileTime.from(Instant.now().minus(Duration.ofMinutes(10))));
+        // Just made: maybe by another agent on this machine about to start a sandbox in it.
+        Files.createDirectory(fresh);
+        try {
+            cluster.apply("""
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: cgroup-in-use, namespace: default}
+                    spec:
+                      nodeName: %s
+                      containers:
+                      - {name: main, image: busybox, command: ["sleep", "3600"]}
+                    """.formatted(cluster.site.node()));
+            var pod = cluster.awaitPod("cgroup-in-use", NodeCluster::isReady);
+            Path inUse = CGROUP_FS.resolve("memory/kubepods/besteffort/pod" + pod.getMetadata().getUid());
+            Files.setLastModifiedTime(inUse, FileTime.from(Instant.now().minus(Duration.ofMinutes(10))));
+
+            cluster.stopAgent();
+            cluster.startAgent();
+
+            assertFalse(Files.exists(leftover), leftover + " is left behind");
+            assertTrue(Files.exists(fresh), fresh + " was removed");
+            assertTrue(Files.exists(inUse), inUse + " was removed while its pod runs");
+        } finally {
+            Files.deleteIfExists(fresh);
+            Files.deleteIfExists(leftover);
+        }
     }
 
     @Test

@@ -5,6 +5,10 @@ import dev.timon.kubelet.pods.Qos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -28,6 +32,7 @@ public final class PodCgroups {
     static final String BURSTABLE = "burstable";
     static final String BEST_EFFORT = "besteffort";
     private static final Path CGROUP_FS = Path.of("/sys/fs/cgroup");
+    static final Duration LEFTOVER_AGE = Duration.ofMinutes(1);
 
     private final CgroupDriver driver;
     /** Mounts of the v1 controllers, where cgroups are made and limits written. */
@@ -89,6 +94,7 @@ public final class PodCgroups {
         }
         LOG.info("pod cgroups under /{} ready in {} controllers ({} driver), capped at {}", ROOT, controllers.size(),
                 driver.name().toLowerCase(), allPods.cgroupV1Files());
+        cgroups.removeLeftovers();
         return cgroups;
     }
 
@@ -121,15 +127,57 @@ public final class PodCgroups {
                 if (!Files.isDirectory(dir)) {
                     continue;
                 }
-                // Only folders can be removed from a cgroup tree; the files in them go with them.
-                try (var walk = Files.walk(dir)) {
-                    for (Path child : walk.filter(Files::isDirectory).sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(child);
-                    }
-                } catch (IOException e) {
-                    LOG.debug("cgroup {} not removed: {}", dir, e.toString());
+                if (!removeTree(dir)) {
+                    LOG.debug("cgroup {} not removed: still in use", dir);
                 }
             }
+        }
+    }
+
+    /**
+     * Removes the empty pod cgroups of pods torn down without an agent (e.g. through CRI by `./timon down`), which
+     * nobody else would. Only those older than {@link #LEFTOVER_AGE}: another agent on this machine may have just
+     * made one for a sandbox it is about to start. A cgroup still in use cannot be removed, so it stays.
+     */
+    void removeLeftovers() {
+        var cutoff = Instant.now().minus(LEFTOVER_AGE);
+        var removed = new HashSet<String>();
+        for (Path hierarchy : hierarchies) {
+            for (String qos : new String[] {Qos.GUARANTEED, Qos.BURSTABLE, Qos.BEST_EFFORT}) {
+                Path sample = driver.relativePath(podName(qos, ""));
+                Path parent = hierarchy.resolve(sample).getParent();
+                String podPrefix = sample.getFileName().toString().replace(".slice", "");
+                if (!Files.isDirectory(parent)) {
+                    continue;
+                }
+                try (var children = Files.list(parent)) {
+                    for (Path pod : children.filter(Files::isDirectory).toList()) {
+                        if (pod.getFileName().toString().startsWith(podPrefix)
+                                && Files.getLastModifiedTime(pod).toInstant().isBefore(cutoff) && removeTree(pod)) {
+                            removed.add(pod.getFileName().toString());
+                        }
+                    }
+                } catch (IOException e) {
+                    LOG.debug("listing {}: {}", parent, e.toString());
+                }
+            }
+        }
+        if (!removed.isEmpty()) {
+            LOG.info("removed the cgroups of {} pods gone without an agent", removed.size());
+        }
+    }
+
+    /** Removes a cgroup and the ones below it, deepest first; yields whether it is gone. */
+    private static boolean removeTree(Path dir) {
+        // Only folders can be removed from a cgroup tree; the files in them go with them.
+        try (var walk = Files.walk(dir)) {
+            for (Path child : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(child);
+            }
+            return true;
+        } catch (IOException e) {
+            // In use (processes or a busy child): it is not a leftover.
+            return false;
         }
     }
 
