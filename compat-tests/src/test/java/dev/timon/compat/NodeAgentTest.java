@@ -29,8 +29,6 @@ import runtime.v1.Api.PodSandboxFilter;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class NodeAgentTest {
-    private static final Duration WAIT = Duration.ofSeconds(90);
-
     private NodeCluster cluster;
     private CriClient cri;
 
@@ -253,25 +251,15 @@ class NodeAgentTest {
     }
 
     private void create(String yaml) throws Exception {
-        cluster.kubectl(yaml, "apply", "--validate=false", "-f", "-");
+        cluster.apply(yaml);
     }
 
     private Pod await(String name, Predicate<Pod> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Pod pod = null;
-        while (System.nanoTime() < deadline) {
-            pod = cluster.client.pods().inNamespace("default").withName(name).get();
-            if (pod != null && pod.getStatus() != null && condition.test(pod)) {
-                return pod;
-            }
-            Thread.sleep(250);
-        }
-        fail("pod " + name + " did not reach the expected state; last: " + (pod == null ? null : pod.getStatus()));
-        return null;
+        return cluster.awaitPod(name, condition);
     }
 
     private static String awaitLog(Path log, String marker) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        long deadline = System.nanoTime() + NodeCluster.POD_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             if (Files.exists(log) && Files.readString(log).contains(marker)) {
                 return Files.readString(log);
@@ -283,11 +271,10 @@ class NodeAgentTest {
     }
 
     private static ContainerStatus main(Pod pod) {
-        var statuses = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
-        return statuses == null || statuses.isEmpty() ? null : statuses.get(0);
+        return NodeCluster.firstContainer(pod);
     }
 
     private static boolean isReady(Pod pod) {
-        return pod.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+        return NodeCluster.isReady(pod);
     }
 }

@@ -4,6 +4,8 @@ import dev.timon.controlplane.ControlPlane;
 import dev.timon.controlplane.ControlPlaneConfig;
 import dev.timon.kubelet.NodeAgent;
 import dev.timon.kubelet.NodeAgentConfig;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -11,10 +13,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A real single-node cluster for tests: etcd, the API server, a private containerd and registry started by
@@ -40,6 +44,9 @@ final class NodeCluster implements AutoCloseable {
     /** The first of two nodes; the second ({@link NetnsNode#TWO_NODE_TEST}) reaches the servers on the veth's host end. */
     static final Site TWO_NODE_TEST = new Site("near-1", "10.244.250.0/24", "timon2a0", 5106, 2660, 6661, 10266,
             NetnsNode.TWO_NODE_LINK.hostIp());
+    static final Site POD_SETUP_TEST = new Site("ps-node", "10.244.236.0/24", "timonps0", 5112, 2682, 6682, 10272);
+    /** Bounded wait for a pod to reach a state: generous, as other suites may share the machine's two cores. */
+    static final Duration POD_WAIT = Duration.ofSeconds(90);
 
     final Site site;
     final Path home;
@@ -112,6 +119,35 @@ final class NodeCluster implements AutoCloseable {
             throw new IllegalStateException("kubectl " + String.join(" ", args) + ": " + output);
         }
         return output;
+    }
+
+    /** {@code kubectl apply} of the given manifests. */
+    void apply(String yaml) throws IOException, InterruptedException {
+        kubectl(yaml, "apply", "--validate=false", "-f", "-");
+    }
+
+    /** Polls the pod in namespace default until {@code condition} holds; fails with its last status after {@link #POD_WAIT}. */
+    Pod awaitPod(String name, Predicate<Pod> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + POD_WAIT.toNanos();
+        Pod pod = null;
+        while (System.nanoTime() < deadline) {
+            pod = client.pods().inNamespace("default").withName(name).get();
+            if (pod != null && pod.getStatus() != null && condition.test(pod)) {
+                return pod;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("pod " + name + " did not reach the expected state; last: " + (pod == null ? null : pod.getStatus()));
+    }
+
+    static boolean isReady(Pod pod) {
+        return pod.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+    }
+
+    /** The status of the pod's first container, or null before there is one. */
+    static ContainerStatus firstContainer(Pod pod) {
+        var statuses = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
+        return statuses == null || statuses.isEmpty() ? null : statuses.get(0);
     }
 
     private void script(String function, String... args) throws IOException, InterruptedException {

@@ -123,6 +123,11 @@ public final class CriClient implements AutoCloseable {
         return call(runtime().status(StatusRequest.getDefaultInstance()));
     }
 
+    /** Runtime conditions plus the runtime's own details: containerd puts its CRI settings as JSON under "config". */
+    public CompletableFuture<StatusResponse> verboseStatus() {
+        return call(runtime().status(StatusRequest.newBuilder().setVerbose(true).build()));
+    }
+
     /** Starts a sandbox; an empty {@code runtimeHandler} selects the default runtime. Yields its id. */
     public CompletableFuture<String> runPodSandbox(PodSandboxConfig config, String runtimeHandler) {
         var request = RunPodSandboxRequest.newBuilder().setConfig(config).setRuntimeHandler(runtimeHandler).build();

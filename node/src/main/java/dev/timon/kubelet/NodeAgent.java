@@ -3,7 +3,9 @@ package dev.timon.kubelet;
 import dev.timon.client.KubeClients;
 import dev.timon.cri.CriClient;
 import dev.timon.kubelet.api.ApiRequests;
-import dev.timon.kubelet.node.CgroupRoot;
+import dev.timon.kubelet.env.ServiceCache;
+import dev.timon.kubelet.node.CgroupDriver;
+import dev.timon.kubelet.node.PodCgroups;
 import dev.timon.kubelet.node.LeaseRenewer;
 import dev.timon.kubelet.node.MachineInfo;
 import dev.timon.kubelet.node.NodeStatusReporter;
@@ -45,15 +47,17 @@ public final class NodeAgent implements AutoCloseable {
     private final KubernetesClient client;
     private final CriClient cri;
     private final SharedIndexInformer<Pod> informer;
+    private final ServiceCache services;
     private final AutoCloseable events;
     private final AutoCloseable nodeServer;
     private final ExecutorService[] executors;
 
-    private NodeAgent(KubernetesClient client, CriClient cri, SharedIndexInformer<Pod> informer, AutoCloseable events,
-                      AutoCloseable nodeServer, ExecutorService... executors) {
+    private NodeAgent(KubernetesClient client, CriClient cri, SharedIndexInformer<Pod> informer, ServiceCache services,
+                      AutoCloseable events, AutoCloseable nodeServer, ExecutorService... executors) {
         this.client = client;
         this.cri = cri;
         this.informer = informer;
+        this.services = services;
         this.events = events;
         this.nodeServer = nodeServer;
         this.executors = executors;
@@ -82,8 +86,10 @@ public final class NodeAgent implements AutoCloseable {
         var lease = new LeaseRenewer(client, config.nodeName());
         timer.scheduleWithFixedDelay(() -> heartbeat(reporter, lease), 0, HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
 
+        var services = ServiceCache.start(client);
         var pods = PodAgent.create(cri, client, api, config.nodeName(), nodeIp, config.dataDir().resolve("pods"),
-                podLogsRoot(config.dataDir()), CgroupRoot.create(), podThreads, timer, probeThreads, killThreads);
+                podLogsRoot(config.dataDir()), PodCgroups.create(CgroupDriver.of(cri), NodeStatusReporter.enforcedAllocatable()), podThreads, timer, probeThreads, killThreads,
+                services);
         var informer = client.pods().inAnyNamespace().withField("spec.nodeName", config.nodeName()).runnableInformer(0);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -112,7 +118,7 @@ public final class NodeAgent implements AutoCloseable {
                 .start(timer);
         AutoCloseable nodeServer = startNodeServer(config, cri, nodeIp);
         LOG.info("node agent for {} ({}) running; pod CIDR {}", config.nodeName(), nodeIp, config.podCidr());
-        return new NodeAgent(client, cri, informer, pods.events(), nodeServer, timer, probeThreads, podThreads, killThreads);
+        return new NodeAgent(client, cri, informer, services, pods.events(), nodeServer, timer, probeThreads, podThreads, killThreads);
     }
 
     /**
@@ -159,6 +165,7 @@ public final class NodeAgent implements AutoCloseable {
     @Override
     public void close() {
         informer.close();
+        services.close();
         try {
             events.close();
         } catch (Exception e) {

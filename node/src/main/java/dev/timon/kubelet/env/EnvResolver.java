@@ -4,20 +4,30 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A container's environment as upstream builds it: envFrom first, then env, with $(VAR) references expanded. */
+/**
+ * A container's environment as upstream builds it: envFrom first, then env, with $(VAR) references expanded (to
+ * variables declared before, or else to service variables), then the {@link ServiceEnv service variables} the
+ * container does not define itself.
+ */
 public final class EnvResolver {
     private final ConfigSources sources;
+    private final ServiceLister services;
 
-    public EnvResolver(ConfigSources sources) {
+    public EnvResolver(ConfigSources sources, ServiceLister services) {
         this.sources = sources;
+        this.services = services;
     }
 
     public Map<String, String> resolve(Container container, PodFields fields) throws ConfigException {
         String namespace = fields.pod().getMetadata().getNamespace();
+        var serviceEnv = ServiceEnv.forPod(fields.pod(), services.forNamespace(namespace));
         var env = new LinkedHashMap<String, String>();
+        // What $(VAR) may name: the service variables, overridden by those declared so far.
+        var scope = new HashMap<>(serviceEnv);
         for (EnvFromSource from : container.getEnvFrom()) {
             String prefix = from.getPrefix() == null ? "" : from.getPrefix();
             Map<String, byte[]> data;
@@ -31,16 +41,20 @@ public final class EnvResolver {
                 continue;
             }
             data.forEach((k, v) -> env.put(prefix + k, new String(v, StandardCharsets.UTF_8)));
+            scope.putAll(env);
         }
         for (EnvVar var : container.getEnv()) {
             // Only variables defined before this one can be referenced, as upstream.
             String value = var.getValueFrom() == null
-                    ? expand(var.getValue() == null ? "" : var.getValue(), env)
+                    ? expand(var.getValue() == null ? "" : var.getValue(), scope)
                     : value(var, container, fields, namespace);
             if (value != null) {
                 env.put(var.getName(), value);
+                scope.put(var.getName(), value);
             }
         }
+        // The container's own variables take precedence.
+        serviceEnv.forEach(env::putIfAbsent);
         return env;
     }
 

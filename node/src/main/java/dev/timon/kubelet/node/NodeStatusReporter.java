@@ -2,6 +2,7 @@ package dev.timon.kubelet.node;
 
 import dev.timon.cri.CriClient;
 import dev.timon.kubelet.api.ApiRequests;
+import dev.timon.kubelet.pods.PodResources;
 import dev.timon.kubelet.status.Times;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
@@ -133,6 +134,16 @@ public final class NodeStatusReporter {
         long memory = MachineInfo.meminfo("MemTotal");
         return Map.of("cpu", new Quantity(Math.max(0, MachineInfo.cpus() * 1000L - RESERVED_CPU_MILLIS) + "m"),
                 "memory", new Quantity(Long.toString(Math.max(0, memory - RESERVED_MEMORY - EVICTION_MEMORY))));
+    }
+
+    /**
+     * What all pods together may use, as upstream enforces node allocatable on the kubepods cgroup: capacity minus
+     * the system reserve. The eviction threshold is not taken off: it is the margin eviction works in.
+     */
+    public static PodResources enforcedAllocatable() {
+        long cpuMillis = Math.max(0, MachineInfo.cpus() * 1000L - RESERVED_CPU_MILLIS);
+        long memory = Math.max(0, MachineInfo.meminfo("MemTotal") - RESERVED_MEMORY);
+        return new PodResources(PodResources.shares(cpuMillis), null, memory);
     }
 
     private List<NodeCondition> conditions() {

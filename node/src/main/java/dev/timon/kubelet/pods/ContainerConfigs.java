@@ -7,7 +7,6 @@ import dev.timon.kubelet.env.EnvResolver;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +23,6 @@ import runtime.v1.Api.Mount;
 /** Builds the CRI ContainerConfig for a pod's container, as upstream's kuberuntime does. */
 public final class ContainerConfigs {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long CFS_PERIOD_US = 100_000;
-    private static final long MIN_SHARES = 2;
-    private static final long MIN_QUOTA_US = 1_000;
     /** Upstream's defaults for unprivileged containers (securitycontext.ConvertToRuntimeMaskedPaths). */
     private static final List<String> MASKED_PATHS = List.of("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
             "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware");
@@ -73,11 +69,17 @@ public final class ContainerConfigs {
                 .putAnnotations(RuntimeLabels.CONTAINER_HASH, hash(container))
                 .putAnnotations(RuntimeLabels.RESTART_COUNT, Integer.toString(restartCount))
                 .putAnnotations(RuntimeLabels.TERMINATION_GRACE, Long.toString(gracePeriod(pod)))
+                .putAnnotations(TerminationMessages.PATH_ANNOTATION, nullToEmpty(container.getTerminationMessagePath()))
+                .putAnnotations(TerminationMessages.POLICY_ANNOTATION, nullToEmpty(container.getTerminationMessagePolicy()))
                 .setLinux(LinuxContainerConfig.newBuilder()
                         .setResources(resources(pod, container))
                         .setSecurityContext(security(pod, container)));
         env.forEach((k, v) -> builder.addEnvs(KeyValue.newBuilder().setKey(k).setValue(v)));
         return builder.build();
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
     }
 
     public static long gracePeriod(Pod pod) {
@@ -89,11 +91,10 @@ public final class ContainerConfigs {
         var requests = Qos.requests(container);
         var limits = Qos.limits(container);
         var builder = LinuxContainerResources.newBuilder();
-        long cpuRequest = millis(requests.get("cpu"));
-        builder.setCpuShares(Math.max(MIN_SHARES, cpuRequest * 1024 / 1000));
-        long cpuLimit = millis(limits.get("cpu"));
+        builder.setCpuShares(PodResources.shares(PodResources.millis(requests.get("cpu"))));
+        long cpuLimit = PodResources.millis(limits.get("cpu"));
         if (cpuLimit > 0) {
-            builder.setCpuPeriod(CFS_PERIOD_US).setCpuQuota(Math.max(MIN_QUOTA_US, cpuLimit * CFS_PERIOD_US / 1000));
+            builder.setCpuPeriod(PodResources.CFS_PERIOD_US).setCpuQuota(PodResources.quota(cpuLimit));
         }
         Quantity memoryLimit = limits.get("memory");
         if (memoryLimit != null) {
@@ -154,9 +155,5 @@ public final class ContainerConfigs {
             builder.setNoNewPrivs(Boolean.FALSE.equals(context.getAllowPrivilegeEscalation()));
         }
         return builder.build();
-    }
-
-    private static long millis(Quantity quantity) {
-        return quantity == null ? 0 : Quantity.getAmountInBytes(quantity).multiply(BigDecimal.valueOf(1000)).longValue();
     }
 }

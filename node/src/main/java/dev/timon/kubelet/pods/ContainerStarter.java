@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
@@ -70,7 +71,15 @@ final class ContainerStarter {
             var fields = new PodFields(pod, sandbox.podIp(), hostIp, allocatable);
             var volumePaths = volumes.setUp(pod, fields);
             var environment = env.resolve(container, fields);
-            var mounts = VolumeManager.mounts(pod, container, volumePaths);
+            var mounts = new ArrayList<>(VolumeManager.mounts(pod, container, volumePaths));
+            Path podDir = volumes.podDir(pod.getMetadata().getUid());
+            if (HostsFile.wanted(container)) {
+                mounts.add(HostsFile.write(podDir, pod, sandbox.podIp()));
+            }
+            var terminationMessage = TerminationMessages.prepare(podDir, container);
+            if (terminationMessage != null) {
+                mounts.add(terminationMessage);
+            }
             Files.createDirectories(Path.of(sandbox.config().getLogDirectory(), container.getName()));
             var config = configs.build(pod, container, restartCount, imageRef, environment, mounts);
             containerId = cri.createContainer(sandbox.id(), config, sandbox.config()).join();

@@ -5,8 +5,9 @@ import dev.timon.cri.CriClient;
 import dev.timon.kubelet.api.ApiRequests;
 import dev.timon.kubelet.env.ConfigSources;
 import dev.timon.kubelet.env.EnvResolver;
+import dev.timon.kubelet.env.ServiceLister;
 import dev.timon.kubelet.images.ImagePuller;
-import dev.timon.kubelet.node.CgroupRoot;
+import dev.timon.kubelet.node.PodCgroups;
 import dev.timon.kubelet.node.MachineInfo;
 import dev.timon.kubelet.node.NodeStatusReporter;
 import dev.timon.kubelet.probes.Handlers;
@@ -24,9 +25,9 @@ import java.util.concurrent.ScheduledExecutorService;
 public record PodAgent(PodWorkers workers, EventRecorder events) {
 
     public static PodAgent create(CriClient cri, KubernetesClient client, ApiRequests api, String nodeName, String nodeIp,
-                                  Path podsDir, Path podLogsRoot, CgroupRoot cgroups, ExecutorService podThreads,
+                                  Path podsDir, Path podLogsRoot, PodCgroups cgroups, ExecutorService podThreads,
                                   ScheduledExecutorService timer, ScheduledExecutorService probeThreads,
-                                  ExecutorService killThreads) {
+                                  ExecutorService killThreads, ServiceLister services) {
         var events = new EventRecorder(client, nodeName);
         var workers = new PodWorkers(podThreads, timer);
         var handlers = new Handlers(cri);
@@ -35,10 +36,10 @@ public record PodAgent(PodWorkers workers, EventRecorder events) {
         var volumes = new VolumeManager(podsDir, sources);
         var images = new ImagePuller(cri, events);
         var killer = new ContainerKiller(cri, handlers, events, killThreads);
-        var starter = new ContainerStarter(cri, images, volumes, new EnvResolver(sources),
+        var starter = new ContainerStarter(cri, images, volumes, new EnvResolver(sources, services),
                 new ContainerConfigs(MachineInfo.meminfo("MemTotal")), handlers, killer, events, workers, nodeIp,
                 NodeStatusReporter.allocatable());
-        var sandboxes = new SandboxConfigs(podLogsRoot, PodDns.read(ClusterDnsConfig.HOST_RESOLV_CONF), cgroups, MachineInfo.hostname());
+        var sandboxes = new SandboxConfigs(podLogsRoot, PodDns.read(ClusterDnsConfig.HOST_RESOLV_CONF), cgroups);
         workers.setSync(new PodSyncer(cri, api, sandboxes, starter, killer, probes, new PodStatusGenerator(probes),
                 new StatusWriter(api), volumes, images, cgroups, events, workers, nodeIp));
         return new PodAgent(workers, events);

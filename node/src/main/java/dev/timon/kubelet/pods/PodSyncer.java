@@ -3,7 +3,7 @@ package dev.timon.kubelet.pods;
 import dev.timon.cri.CriClient;
 import dev.timon.kubelet.api.ApiRequests;
 import dev.timon.kubelet.images.ImagePuller;
-import dev.timon.kubelet.node.CgroupRoot;
+import dev.timon.kubelet.node.PodCgroups;
 import dev.timon.kubelet.probes.ProbeManager;
 import dev.timon.kubelet.status.EventRecorder;
 import dev.timon.kubelet.status.PodStatusGenerator;
@@ -46,7 +46,7 @@ public final class PodSyncer implements PodWorkers.Sync {
     private final StatusWriter statusWriter;
     private final VolumeManager volumes;
     private final ImagePuller images;
-    private final CgroupRoot cgroups;
+    private final PodCgroups cgroups;
     private final EventRecorder events;
     private final PodWorkers workers;
     private final String hostIp;
@@ -54,7 +54,7 @@ public final class PodSyncer implements PodWorkers.Sync {
 
     public PodSyncer(CriClient cri, ApiRequests api, SandboxConfigs sandboxes, ContainerStarter starter, ContainerKiller killer,
                      ProbeManager probes, PodStatusGenerator statuses, StatusWriter statusWriter, VolumeManager volumes,
-                     ImagePuller images, CgroupRoot cgroups, EventRecorder events, PodWorkers workers, String hostIp) {
+                     ImagePuller images, PodCgroups cgroups, EventRecorder events, PodWorkers workers, String hostIp) {
         this.cri = cri;
         this.api = api;
         this.sandboxes = sandboxes;
@@ -146,6 +146,7 @@ public final class PodSyncer implements PodWorkers.Sync {
         }
         var config = sandboxes.build(pod, attempt);
         try {
+            cgroups.ensurePod(Qos.of(pod), state.uid, PodResources.of(pod));
             Files.createDirectories(sandboxes.logDirectory(pod));
             String id = cri.runPodSandbox(config, "").join();
             String ip = Boolean.TRUE.equals(pod.getSpec().getHostNetwork()) ? hostIp
@@ -233,6 +234,7 @@ public final class PodSyncer implements PodWorkers.Sync {
         var dead = runtime.named(name).stream().filter(c -> c.getState() != ContainerState.CONTAINER_RUNNING).toList();
         for (var container : dead.subList(Math.min(dead.size(), DEAD_CONTAINERS_KEPT), dead.size())) {
             cri.removeContainer(container.getId()).exceptionally(e -> null).join();
+            TerminationMessages.forget(container);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.timon.kubelet.pods;
 
-import dev.timon.kubelet.node.CgroupRoot;
+import dev.timon.kubelet.node.PodCgroups;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.file.Path;
 import runtime.v1.Api.Int64Value;
@@ -17,14 +17,12 @@ import runtime.v1.Api.Protocol;
 public final class SandboxConfigs {
     private final Path podLogsRoot;
     private final PodDns dns;
-    private final CgroupRoot cgroups;
-    private final String nodeHostname;
+    private final PodCgroups cgroups;
 
-    public SandboxConfigs(Path podLogsRoot, PodDns dns, CgroupRoot cgroups, String nodeHostname) {
+    public SandboxConfigs(Path podLogsRoot, PodDns dns, PodCgroups cgroups) {
         this.podLogsRoot = podLogsRoot;
         this.dns = dns;
         this.cgroups = cgroups;
-        this.nodeHostname = nodeHostname;
     }
 
     /** CRI log layout, as upstream: {@code <root>/<ns>_<pod>_<uid>/<container>/<restart>.log}. */
@@ -40,7 +38,9 @@ public final class SandboxConfigs {
         var builder = PodSandboxConfig.newBuilder()
                 .setMetadata(PodSandboxMetadata.newBuilder().setName(meta.getName()).setNamespace(meta.getNamespace())
                         .setUid(meta.getUid()).setAttempt(attempt))
-                .setHostname(hostNetwork ? nodeHostname : hostname(pod))
+                // A hostNetwork pod shares the node's UTS namespace, where runc refuses to set a hostname; as
+                // upstream, it gets none and so keeps the node's.
+                .setHostname(hostNetwork ? "" : hostname(pod))
                 .setLogDirectory(logDirectory(pod).toString())
                 .setDnsConfig(dns.forPod(pod));
         if (meta.getLabels() != null) {
@@ -101,7 +101,8 @@ public final class SandboxConfigs {
                 .build();
     }
 
-    private static String hostname(Pod pod) {
+    /** The pod's hostname as upstream derives it: spec.hostname, else the pod name, as one DNS label. */
+    static String hostname(Pod pod) {
         String name = pod.getSpec().getHostname() != null && !pod.getSpec().getHostname().isEmpty()
                 ? pod.getSpec().getHostname() : pod.getMetadata().getName();
         // A hostname is one DNS label; upstream truncates long pod names the same way.

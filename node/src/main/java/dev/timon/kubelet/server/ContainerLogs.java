@@ -63,27 +63,38 @@ final class ContainerLogs {
 
     /** Everything written so far, honouring tailLines and since. */
     private static void copy(LogFileLines lines, LogOptions options, Output output) throws IOException, InterruptedException {
+        if (options.tailLines() >= 0) {
+            for (byte[] entry : lastEntries(lines, options)) {
+                output.add(entry);
+            }
+        } else {
+            Entries entries = new Entries();
+            byte[] line;
+            while ((line = lines.next()) != null) {
+                byte[] entry = entries.add(line, options);
+                if (entry != null) {
+                    output.add(entry);
+                }
+            }
+        }
+        output.flush();
+    }
+
+    /** The last {@code options.tailLines()} entries written so far. */
+    static Deque<byte[]> lastEntries(LogFileLines lines, LogOptions options) throws IOException {
         Entries entries = new Entries();
         Deque<byte[]> tail = new ArrayDeque<>();
         byte[] line;
         while ((line = lines.next()) != null) {
             byte[] entry = entries.add(line, options);
-            if (entry == null) {
-                continue;
-            }
-            if (options.tailLines() < 0) {
-                output.add(entry);
-            } else if (options.tailLines() > 0) {
+            if (entry != null && options.tailLines() > 0) {
                 tail.addLast(entry);
                 if (tail.size() > options.tailLines()) {
                     tail.removeFirst();
                 }
             }
         }
-        for (byte[] entry : tail) {
-            output.add(entry);
-        }
-        output.flush();
+        return tail;
     }
 
     private void follow(LogFileLines lines, LogOptions options, Output output, String containerId)

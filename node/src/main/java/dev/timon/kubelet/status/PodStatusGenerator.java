@@ -2,6 +2,7 @@ package dev.timon.kubelet.status;
 
 import dev.timon.kubelet.pods.Qos;
 import dev.timon.kubelet.pods.RuntimePod;
+import dev.timon.kubelet.pods.TerminationMessages;
 import dev.timon.kubelet.probes.ProbeManager;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
@@ -153,8 +154,12 @@ public final class PodStatusGenerator {
         if (status.getStartedAt() > 0) {
             builder.withStartedAt(Times.fromNanos(status.getStartedAt()));
         }
-        if (!status.getMessage().isEmpty()) {
-            builder.withMessage(status.getMessage());
+        // The runtime's own message first, then what the container left, as upstream joins them.
+        String left = TerminationMessages.read(status);
+        String message = status.getMessage().isEmpty() || left.isEmpty() ? status.getMessage() + left
+                : status.getMessage() + ": " + left;
+        if (!message.isEmpty()) {
+            builder.withMessage(message);
         }
         return builder.build();
     }
