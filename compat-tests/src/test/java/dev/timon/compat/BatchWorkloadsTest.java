@@ -6,8 +6,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -111,11 +112,12 @@ class BatchWorkloadsTest extends OnHollowNodes {
         assertTrue(table.lines().anyMatch(l -> l.matches("x\\s+Complete\\s+3/3\\s+.*")), table);
     }
 
-    /** Hollow nodes only ever succeed pods, so the test fails each one through the status subresource, as a kubelet. */
+    /**
+     * Hollow nodes only ever succeed pods (2 s after Running), so the test fails each one through the status
+     * subresource, as a kubelet, at once with the client: a kubectl process started per pod could come too late.
+     */
     @Test
     @Order(2)
-    @Disabled("flaky (2 of 8 full runs): the job controller now and then creates a third pod although backoffLimit 1 "
-            + "allows two; the job still ends Failed with status.failed 2. Open bug, see the session notes.")
     void failingPodsExhaustTheBackoffLimit() throws Exception {
         kubectl.ok("create", "namespace", "b-jobfail");
         Set<String> failed = ConcurrentHashMap.newKeySet();
@@ -125,8 +127,8 @@ class BatchWorkloadsTest extends OnHollowNodes {
             public void eventReceived(Action action, Pod pod) {
                 String name = pod.getMetadata().getName();
                 if (action != Action.DELETED && PodConditions.isActive(pod) && failed.add(name)) {
-                    kubelet.execute(() -> kubectl.ok("patch", "pod", name, "-n", "b-jobfail", "--subresource=status",
-                            "--type=merge", "-p", "{\"status\":{\"phase\":\"Failed\",\"reason\":\"Error\"}}"));
+                    kubelet.execute(() -> client.pods().inNamespace("b-jobfail").withName(name).status().patch(
+                            PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Failed\",\"reason\":\"Error\"}}"));
                 }
             }
 
@@ -143,7 +145,7 @@ class BatchWorkloadsTest extends OnHollowNodes {
                 "jsonpath={.status.conditions[?(@.type==\"Failed\")].reason}").out());
         assertEquals("2", kubectl.ok("get", "job", "f", "-n", "b-jobfail", "-o", "jsonpath={.status.failed}").out(),
                 "the first pod and one retry");
-        assertEquals(2, failed.size());
+        assertEquals(2, failed.size(), "pods that ran: " + failed);
     }
 
     /** Slow by nature: the schedule fires on a minute boundary, so this waits up to ~75 s after the class starts. */

@@ -2,6 +2,7 @@ package dev.timon.compat;
 
 import dev.timon.controllers.PodConditions;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -144,5 +145,134 @@ class DaemonAndStatefulSetTest extends OnHollowNodes {
         }
         assertEquals(List.of("web-2", "web-1", "web-0"), List.copyOf(deleting));
         assertEquals(List.of(), violations);
+    }
+
+    /** The revision numbers `kubectl rollout history` lists, in order. */
+    private List<String> historyRevisions(String namespace, String workload) {
+        String history = kubectl.ok("rollout", "history", workload, "-n", namespace).out();
+        assertTrue(history.contains("REVISION  CHANGE-CAUSE"), history);
+        return history.lines().filter(l -> l.matches("\\d+\\s+<none>\\s*")).map(l -> l.split("\\s+")[0]).toList();
+    }
+
+    /** The ControllerRevision a workload recorded as {@code number}. */
+    private ControllerRevision revision(String namespace, String owner, long number) {
+        return client.apps().controllerRevisions().inNamespace(namespace).list().getItems().stream()
+                .filter(r -> r.getMetadata().getOwnerReferences().get(0).getName().equals(owner) && r.getRevision() == number)
+                .findFirst().orElseThrow(() -> new AssertionError(kubectl.run("get", "controllerrevisions", "-n", namespace)));
+    }
+
+    /** Waits until the workload's live pods all run {@code image} and carry {@code hashLabel}. */
+    private void awaitPods(String namespace, String app, int count, String image, String hashLabel) {
+        Await.until(count + " ready " + app + " pods of " + image + " labelled " + hashLabel, Duration.ofSeconds(60), () -> {
+            List<Pod> pods = client.pods().inNamespace(namespace).withLabel("app", app).list().getItems().stream()
+                    .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+            return pods.size() == count && pods.stream().allMatch(p -> PodConditions.isReady(p)
+                    && image.equals(p.getSpec().getContainers().get(0).getImage())
+                    && hashLabel.equals(p.getMetadata().getLabels().get("controller-revision-hash")));
+        }, () -> kubectl.run("get", "pods", "-n", namespace, "-L", "controller-revision-hash", "-o", "wide").toString());
+    }
+
+    /**
+     * Each DaemonSet template is a ControllerRevision: `kubectl rollout history` lists them, `get controllerrevisions`
+     * prints them as upstream, pods carry the revision's hash, and `rollout undo` brings the first template back
+     * as revision 3 (the old revision renumbered, not copied).
+     */
+    @Test
+    void daemonSetHistoryAndUndoGoThroughControllerRevisions() {
+        String ns = "b-ds-history";
+        kubectl.ok("create", "namespace", ns);
+        kubectl.apply(ns, """
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata: {name: logger}
+                spec:
+                  selector:
+                    matchLabels: {app: logger}
+                  template:
+                    metadata:
+                      labels: {app: logger}
+                    spec:
+                      nodeSelector: {pool: b-ds}
+                      containers: [{name: main, image: busybox:1.36}]
+                """);
+        kubectl.ok("rollout", "status", "daemonset/logger", "-n", ns, "--timeout=60s");
+        String firstHash = revision(ns, "logger", 1).getMetadata().getLabels().get("controller-revision-hash");
+        awaitPods(ns, "logger", 3, "busybox:1.36", firstHash);
+
+        kubectl.ok("set", "image", "daemonset/logger", "main=busybox:1.37", "-n", ns);
+        kubectl.ok("rollout", "status", "daemonset/logger", "-n", ns, "--timeout=60s");
+        assertEquals(List.of("1", "2"), historyRevisions(ns, "daemonset/logger"));
+        ControllerRevision second = revision(ns, "logger", 2);
+        awaitPods(ns, "logger", 3, "busybox:1.37", second.getMetadata().getLabels().get("controller-revision-hash"));
+        String table = kubectl.ok("get", "controllerrevisions", "-n", ns).out();
+        assertTrue(table.startsWith("NAME"), table);
+        assertEquals(List.of("NAME", "CONTROLLER", "REVISION", "AGE"), List.of(table.lines().findFirst().orElseThrow().split("\\s+")));
+        assertTrue(table.lines().anyMatch(l -> l.matches(second.getMetadata().getName() + "\\s+daemonset.apps/logger\\s+2\\s+.*")), table);
+        assertTrue(kubectl.ok("rollout", "history", "daemonset/logger", "-n", ns, "--revision=1").out().contains("busybox:1.36"));
+
+        assertEquals("daemonset.apps/logger rolled back\n", kubectl.ok("rollout", "undo", "daemonset/logger", "-n", ns).out());
+        kubectl.ok("rollout", "status", "daemonset/logger", "-n", ns, "--timeout=60s");
+        assertEquals(List.of("2", "3"), historyRevisions(ns, "daemonset/logger"));
+        assertEquals(firstHash, revision(ns, "logger", 3).getMetadata().getLabels().get("controller-revision-hash"));
+        awaitPods(ns, "logger", 3, "busybox:1.36", firstHash);
+    }
+
+    /**
+     * StatefulSet revisions: history and undo as for DaemonSets, with the revision name in the pods' label and in
+     * status; with a partition, a deleted pod below it comes back from the current revision's template.
+     */
+    @Test
+    void statefulSetHistoryUndoAndPartitionUseControllerRevisions() {
+        String ns = "b-sts-history";
+        kubectl.ok("create", "namespace", ns);
+        kubectl.apply(ns, """
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: db}
+                spec:
+                  serviceName: db
+                  replicas: 2
+                  selector:
+                    matchLabels: {app: db}
+                  template:
+                    metadata:
+                      labels: {app: db}
+                    spec:
+                      nodeSelector: {pool: b-ds}
+                      containers: [{name: main, image: nginx:1.25}]
+                """);
+        kubectl.ok("rollout", "status", "statefulset/db", "-n", ns, "--timeout=60s");
+        String first = revision(ns, "db", 1).getMetadata().getName();
+        awaitPods(ns, "db", 2, "nginx:1.25", first);
+
+        kubectl.ok("set", "image", "statefulset/db", "main=nginx:1.27", "-n", ns);
+        kubectl.ok("rollout", "status", "statefulset/db", "-n", ns, "--timeout=60s");
+        assertEquals(List.of("1", "2"), historyRevisions(ns, "statefulset/db"));
+        String second = revision(ns, "db", 2).getMetadata().getName();
+        awaitPods(ns, "db", 2, "nginx:1.27", second);
+
+        assertEquals("statefulset.apps/db rolled back\n", kubectl.ok("rollout", "undo", "statefulset/db", "-n", ns).out());
+        kubectl.ok("rollout", "status", "statefulset/db", "-n", ns, "--timeout=60s");
+        assertEquals(List.of("2", "3"), historyRevisions(ns, "statefulset/db"));
+        assertEquals(first, revision(ns, "db", 3).getMetadata().getName());
+        awaitPods(ns, "db", 2, "nginx:1.25", first);
+        assertEquals(first + " " + first, kubectl.ok("get", "sts", "db", "-n", ns, "-o",
+                "jsonpath={.status.currentRevision} {.status.updateRevision}").out());
+
+        // Partition 1: only db-1 moves to nginx:1.27; db-0, deleted, comes back as the current revision.
+        kubectl.ok("patch", "statefulset", "db", "-n", ns, "-p", "{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"partition\":1}}}}");
+        kubectl.ok("set", "image", "statefulset/db", "main=nginx:1.27", "-n", ns);
+        Await.until("db-1 on nginx:1.27 as " + second, Duration.ofSeconds(60), () -> {
+            Pod pod = client.pods().inNamespace(ns).withName("db-1").get();
+            return pod != null && PodConditions.isReady(pod) && second.equals(pod.getMetadata().getLabels().get("controller-revision-hash"))
+                    && "nginx:1.27".equals(pod.getSpec().getContainers().get(0).getImage());
+        });
+        String oldUid = client.pods().inNamespace(ns).withName("db-0").get().getMetadata().getUid();
+        kubectl.ok("delete", "pod", "db-0", "-n", ns);
+        Pod recreated = Await.until("db-0 recreated", Duration.ofSeconds(60),
+                () -> client.pods().inNamespace(ns).withName("db-0").get(),
+                p -> p != null && !p.getMetadata().getUid().equals(oldUid) && PodConditions.isReady(p));
+        assertEquals("nginx:1.25", recreated.getSpec().getContainers().get(0).getImage());
+        assertEquals(first, recreated.getMetadata().getLabels().get("controller-revision-hash"));
     }
 }

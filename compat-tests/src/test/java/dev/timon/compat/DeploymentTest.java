@@ -205,6 +205,48 @@ class DeploymentTest {
                 "jsonpath={.spec.template.spec.containers[0].image}").out());
     }
 
+    /**
+     * A rollout stalled half-way (the new pods fit no node and maxUnavailable is 0, so it stops at maxSurge with old
+     * 4 and new 2) is scaled: the change is shared in proportion to the ReplicaSets' sizes as upstream does, first
+     * mid-rollout, then paused. Sizes follow upstream's GetProportion from the max-replicas annotation (6 = 4 + 2).
+     */
+    @Test
+    void scalingAStalledRolloutSharesReplicasProportionally() {
+        String ns = "deploy-proportional";
+        ok("create", "namespace", ns);
+        apply(ns, deployment("web", 4, "nginx:1.25", 0, 2));
+        awaitAvailable(ns, "web", 4);
+        String oldRs = onlyReplicaSet(ns).getMetadata().getName();
+        ok("patch", "deploy/web", "-n", ns, "--type=merge", "-p",
+                "{\"spec\":{\"template\":{\"spec\":{\"nodeSelector\":{\"pool\":\"nowhere\"}}}}}");
+        awaitReplicaSetSizes(ns, oldRs, 4, 2, 4);
+
+        // 8 + maxSurge 2 = 10 shared as 4 * 10 / 6 = 6.67 -> 7 and 2 * 10 / 6 = 3.33 -> 3.
+        ok("scale", "deploy/web", "--replicas=8", "-n", ns);
+        awaitReplicaSetSizes(ns, oldRs, 7, 3, 8);
+
+        // Paused, down to 2 + 2 = 4: 7 * 4 / 10 = 2.8 -> 3 and 3 * 4 / 10 = 1.2 -> 1.
+        ok("rollout", "pause", "deploy/web", "-n", ns);
+        ok("scale", "deploy/web", "--replicas=2", "-n", ns);
+        awaitReplicaSetSizes(ns, oldRs, 3, 1, 2);
+        String events = ok("get", "events", "-n", ns,
+                "-o", "jsonpath={range .items[*]}{.message}{\"\\n\"}{end}").out();
+        assertTrue(events.contains("Scaled up replica set " + oldRs + " from 4 to 7"), events);
+        assertTrue(events.contains("Scaled down replica set " + oldRs + " from 7 to 3"), events);
+    }
+
+    /** Waits for the old and the (one) new ReplicaSet to be sized so, both annotated for {@code replicas}. */
+    private static void awaitReplicaSetSizes(String ns, String oldRs, int oldSize, int newSize, int replicas) {
+        Await.until("replica sets " + oldRs + "=" + oldSize + " and new=" + newSize, Await.DEFAULT, () -> {
+            List<ReplicaSet> sets = client.apps().replicaSets().inNamespace(ns).list().getItems();
+            return sets.size() == 2 && sets.stream().allMatch(rs -> {
+                int expected = rs.getMetadata().getName().equals(oldRs) ? oldSize : newSize;
+                return rs.getSpec().getReplicas() == expected && Integer.toString(replicas).equals(
+                        rs.getMetadata().getAnnotations().get("deployment.kubernetes.io/desired-replicas"));
+            });
+        }, () -> kubectl.run("get", "rs", "-n", ns, "-o", "yaml").toString());
+    }
+
     private static ReplicaSet onlyReplicaSet(String namespace) {
         List<ReplicaSet> sets = client.apps().replicaSets().inNamespace(namespace).list().getItems();
         assertEquals(1, sets.size(), sets::toString);

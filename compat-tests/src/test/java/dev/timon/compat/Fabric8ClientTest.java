@@ -167,6 +167,36 @@ class Fabric8ClientTest {
         }
     }
 
+    /**
+     * A namespaced watch is fanned every change of its resource: it must pass on only its own namespace's, both in
+     * the initial state and afterwards. The other namespace's objects are written first, so a leak shows up first.
+     */
+    @Test
+    void watchOfANamespaceSeesNoOtherNamespace() throws Exception {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("fabric8-other").endMetadata().build())
+                .create();
+        Map<String, String> labels = Map.of("scope", "namespace-watch");
+        client.configMaps().inNamespace("fabric8-other").resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("before").withLabels(labels).endMetadata().build()).create();
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        try (Watch watch = client.configMaps().inNamespace("fabric8").withLabels(labels).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, ConfigMap resource) {
+                events.add(action + " " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName());
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            client.configMaps().inNamespace("fabric8-other").resource(new ConfigMapBuilder().withNewMetadata()
+                    .withName("after").withLabels(labels).endMetadata().build()).create();
+            client.configMaps().inNamespace("fabric8").resource(new ConfigMapBuilder().withNewMetadata()
+                    .withName("mine").withLabels(labels).endMetadata().build()).create();
+            assertEquals("ADDED fabric8/mine", events.poll(20, TimeUnit.SECONDS));
+        }
+    }
+
     @Test
     void informerSyncsAndFollowsChanges() throws Exception {
         client.configMaps().inNamespace("fabric8").resource(new ConfigMapBuilder().withNewMetadata().withName("before")

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -27,7 +28,7 @@ public final class NamespacedKinds {
     /** Types that own or are owned by others: the garbage collector informs on these. */
     public static final List<Class<? extends HasMetadata>> OWNED = List.of(Pod.class, ReplicaSet.class,
             Deployment.class, StatefulSet.class, DaemonSet.class, Job.class, CronJob.class, ConfigMap.class,
-            Secret.class, Service.class, Endpoints.class, EndpointSlice.class);
+            Secret.class, Service.class, Endpoints.class, EndpointSlice.class, ControllerRevision.class);
 
     /** Everything a namespace holds that its deletion removes (core/v1 Events included). */
     public static final List<Class<? extends HasMetadata>> ALL = java.util.stream.Stream.concat(OWNED.stream(),

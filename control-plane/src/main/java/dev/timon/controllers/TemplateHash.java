@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * Hashes of pod templates for the pod-template-hash (Deployment) and controller-revision-hash (DaemonSet,
  * StatefulSet) labels: FNV-32a of the template (plus the collision count) written with upstream's
  * SafeEncodeString alphabet, and template equality that ignores the pod-template-hash label. Upstream hashes
- * the ControllerRevision it stores for the latter; Timon serves none, so the template itself is hashed.
+ * a StatefulSet's ControllerRevision data; Timon hashes the template for both kinds, which names the same thing.
  */
 public final class TemplateHash {
 

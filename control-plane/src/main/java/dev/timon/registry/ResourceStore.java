@@ -167,12 +167,16 @@ public final class ResourceStore {
         }
     }
 
-    /** The predicate a list or watch applies: namespace is in the key; labels and fields are checked here. */
+    /**
+     * The predicate a list or watch applies: the namespace by the key prefix (a list reads only that range, but
+     * a watch is fanned every change of the resource), then labels and fields.
+     */
     public Predicate<CachedObject> matcher(ResourceDefinition<?> def, ListRequest request) {
+        String prefix = def.keyPrefix(request.namespace());
         if (request.labels().isEverything() && request.fields().isEverything()) {
-            return o -> true;
+            return o -> o.key().startsWith(prefix);
         }
-        return o -> request.labels().matches(o.labels())
+        return o -> o.key().startsWith(prefix) && request.labels().matches(o.labels())
                 && (request.fields().isEverything() || request.fields().matches(fields(def, o.object())));
     }
 

@@ -2,6 +2,7 @@ package dev.timon.controllers.daemonset;
 
 import dev.timon.controllers.Controller;
 import dev.timon.controllers.ControllerContext;
+import dev.timon.controllers.ControllerHistory;
 import dev.timon.controllers.Expectations;
 import dev.timon.controllers.ObjectKeys;
 import dev.timon.controllers.ControllerRefs;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
@@ -23,20 +25,26 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One daemon pod on every eligible node: creates missing ones, removes them from nodes that no longer qualify
  * (and failed ones, to be recreated), and rolls template changes out node by node within maxUnavailable, or
- * with maxSurge by starting the new pod next to the old one first. Keys are DaemonSets.
+ * with maxSurge by starting the new pod next to the old one first. Each template is recorded as a
+ * ControllerRevision (the pods' controller-revision-hash names it), which `kubectl rollout history|undo` read.
+ * Keys are DaemonSets.
  */
 public final class DaemonSetController extends Controller {
 
     private final ControllerContext context;
     private final Expectations expectations = new Expectations();
+    private final ControllerHistory history;
 
     public DaemonSetController(ControllerContext context) {
         super("daemonset", 2);
         this.context = context;
+        this.history = new ControllerHistory(context, DaemonPods.REVISION_LABEL);
         context.informers().forType(DaemonSet.class).addEventHandler(enqueueing());
         context.informers().forType(Node.class).addEventHandler(on((Node node) ->
                 context.informers().forType(DaemonSet.class).getStore().list().forEach(this::enqueue)));
@@ -54,6 +62,8 @@ public final class DaemonSetController extends Controller {
             return;
         }
         String hash = TemplateHash.of(ds.getSpec().getTemplate());
+        List<ControllerRevision> revisions = history.revisions(ds);
+        ControllerRevision currentRevision = history.record(ds, ds.getSpec().getTemplate(), hash, revisions);
         PodSpec daemonSpec = DaemonPods.withDefaultTolerations(ds.getSpec().getTemplate().getSpec());
         Map<String, List<Pod>> podsByNode = podsByNodeOf(ds);
         java.util.Set<String> orphanNodes = new java.util.HashSet<>(podsByNode.keySet());
@@ -98,6 +108,11 @@ public final class DaemonSetController extends Controller {
         }
         apply(ds, key, hash, createOn, delete);
         updateStatus(ds, hash, desired, misscheduled);
+        // Revisions that pods still run stay, whatever the limit: upstream's cleanupHistory.
+        Set<String> live = podsByNode.values().stream().flatMap(List::stream).map(DaemonSetController::label)
+                .filter(Objects::nonNull).map(h -> ds.getMetadata().getName() + "-" + h).collect(Collectors.toSet());
+        live.add(currentRevision.getMetadata().getName());
+        history.truncate(revisions, live, Objects.requireNonNullElse(ds.getSpec().getRevisionHistoryLimit(), 10));
     }
 
     /** A node with an old pod and a not-yet-ready new one: the surge is still starting. */

@@ -73,7 +73,11 @@ public final class DeploymentController extends Controller {
         RolloutParameters p = RolloutParameters.of(d);
         boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
         boolean created = false;
-        if (!ObjectKeys.isDeleting(d) && !paused) {
+        if (ObjectKeys.isDeleting(d)) {
+            // Nothing to roll out or scale: the garbage collector takes the ReplicaSets.
+        } else if (paused || isScalingEvent(newRs, old, p)) {
+            resize(d, newRs, old, p);
+        } else {
             if (newRs == null) {
                 newRs = createNewReplicaSet(d, old, p);
                 created = true;
@@ -87,8 +91,6 @@ public final class DeploymentController extends Controller {
                 rolloutRolling(d, newRs, old, p);
             }
             cleanUpHistory(d, old);
-        } else if (!ObjectKeys.isDeleting(d)) {
-            scalePaused(d, newRs, old, p);
         }
         statusWriter.write(d, newRs, all, p, paused, created);
     }
@@ -195,20 +197,76 @@ public final class DeploymentController extends Controller {
     }
 
     /**
-     * A paused Deployment does not roll out, but a replica change still applies (upstream's sync): to the one
-     * active ReplicaSet, or the newest when none is active. Several active ones keep their sizes until resumed.
+     * Upstream's scaling event: an active ReplicaSet was last sized for another replica count than the
+     * Deployment's, so the Deployment was scaled and the change is applied before any rollout step.
      */
-    private void scalePaused(Deployment d, ReplicaSet newRs, List<ReplicaSet> old, RolloutParameters p) {
+    private static boolean isScalingEvent(ReplicaSet newRs, List<ReplicaSet> old, RolloutParameters p) {
+        return active(newRs, old).stream().anyMatch(rs -> {
+            String desired = annotation(rs, DESIRED_REPLICAS);
+            return desired != null && !desired.equals(Integer.toString(p.replicas()));
+        });
+    }
+
+    /**
+     * Applies a replica change without rolling out (upstream's sync/scale), also while paused: one active
+     * ReplicaSet (or the newest when none is active) takes the whole count; a saturated new one leaves old ones at
+     * zero; several active ones under RollingUpdate share the change in proportion to their sizes.
+     */
+    private void resize(Deployment d, ReplicaSet newRs, List<ReplicaSet> old, RolloutParameters p) {
+        List<ReplicaSet> active = active(newRs, old);
+        if (active.size() <= 1) {
+            ReplicaSet target = active.size() == 1 ? active.get(0)
+                    : newRs != null ? newRs
+                    : old.isEmpty() ? null : old.get(old.size() - 1);
+            if (target != null) {
+                scaleIfNeeded(d, target, p.replicas(), p);
+            }
+            return;
+        }
+        if (isSaturated(newRs, p)) {
+            for (ReplicaSet rs : active) {
+                if (rs != newRs) {
+                    scaleIfNeeded(d, rs, 0, p);
+                }
+            }
+            return;
+        }
+        boolean rolling = d.getSpec().getStrategy() == null || !"Recreate".equals(d.getSpec().getStrategy().getType());
+        if (rolling) {
+            int statusReplicas = d.getStatus() == null ? 0 : Objects.requireNonNullElse(d.getStatus().getReplicas(), 0);
+            Map<String, Integer> sizes = ProportionalScaling.sizes(active, p.replicas(), p.maxSurge(), statusReplicas);
+            for (ReplicaSet rs : active) {
+                scaleIfNeeded(d, rs, sizes.get(rs.getMetadata().getName()), p);
+            }
+        }
+    }
+
+    private static List<ReplicaSet> active(ReplicaSet newRs, List<ReplicaSet> old) {
         List<ReplicaSet> active = new ArrayList<>(old.stream().filter(rs -> replicas(rs) > 0).toList());
         if (newRs != null && replicas(newRs) > 0) {
             active.add(newRs);
         }
-        ReplicaSet target = active.size() == 1 ? active.get(0)
-                : active.isEmpty() && newRs != null ? newRs
-                : active.isEmpty() && !old.isEmpty() ? old.get(old.size() - 1) : null;
-        if (target != null && replicas(target) != p.replicas()) {
-            scale(d, target, p.replicas(), p);
+        return active;
+    }
+
+    /** The new ReplicaSet runs the whole Deployment, sized for its current replica count. */
+    private static boolean isSaturated(ReplicaSet newRs, RolloutParameters p) {
+        return newRs != null && replicas(newRs) == p.replicas()
+                && Integer.toString(p.replicas()).equals(annotation(newRs, DESIRED_REPLICAS))
+                && available(newRs) == p.replicas();
+    }
+
+    /** Scales, or only refreshes the size annotations, so a ReplicaSet sized by hand ends the scaling event too. */
+    private void scaleIfNeeded(Deployment d, ReplicaSet rs, int replicas, RolloutParameters p) {
+        boolean annotated = Integer.toString(p.replicas()).equals(annotation(rs, DESIRED_REPLICAS))
+                && Integer.toString(p.replicas() + p.maxSurge()).equals(annotation(rs, MAX_REPLICAS));
+        if (replicas(rs) != replicas || !annotated) {
+            scale(d, rs, replicas, p);
         }
+    }
+
+    static String annotation(ReplicaSet rs, String name) {
+        return rs.getMetadata().getAnnotations() == null ? null : rs.getMetadata().getAnnotations().get(name);
     }
 
     private void rolloutRecreate(Deployment d, ReplicaSet newRs, List<ReplicaSet> old, RolloutParameters p) {
@@ -243,7 +301,9 @@ public final class DeploymentController extends Controller {
         annotations.put(MAX_REPLICAS, Integer.toString(p.replicas() + p.maxSurge()));
         copy.getMetadata().setAnnotations(annotations);
         context.client().resource(copy).update(); // resourceVersion from the cache: a stale view fails here
-        scaledEvent(d, rs, from, replicas);
+        if (from != replicas) {
+            scaledEvent(d, rs, from, replicas);
+        }
     }
 
     private void scaledEvent(Deployment d, ReplicaSet rs, int from, int to) {
@@ -288,7 +348,7 @@ public final class DeploymentController extends Controller {
     }
 
     static long revision(ReplicaSet rs) {
-        String value = rs.getMetadata().getAnnotations() == null ? null : rs.getMetadata().getAnnotations().get(REVISION);
+        String value = annotation(rs, REVISION);
         try {
             return value == null ? 0 : Long.parseLong(value);
         } catch (NumberFormatException e) {

@@ -2,6 +2,7 @@ package dev.timon.controllers.statefulset;
 
 import dev.timon.controllers.Controller;
 import dev.timon.controllers.ControllerContext;
+import dev.timon.controllers.ControllerHistory;
 import dev.timon.controllers.Expectations;
 import dev.timon.controllers.ObjectKeys;
 import dev.timon.controllers.ControllerRefs;
@@ -9,34 +10,42 @@ import dev.timon.controllers.PodConditions;
 import dev.timon.controllers.PodControl;
 import dev.timon.controllers.TemplateHash;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Pods named {@code <set>-0..N-1} with stable hostnames under the governing service, created, scaled and
  * updated in the order {@link StatefulSetPlan} decides. volumeClaimTemplates are ignored: Timon serves no
- * PersistentVolumeClaims. Pods are always created from the current template, so with a partition the pods
- * below it keep their revision only until they are deleted (there are no ControllerRevisions to rebuild
- * the old template from).
+ * PersistentVolumeClaims. Each template is recorded as a ControllerRevision, named by the pods'
+ * controller-revision-hash and by status.currentRevision/updateRevision; a pod below the partition is recreated
+ * from the current revision's template, as upstream, and `kubectl rollout history|undo` read the revisions.
  */
 public final class StatefulSetController extends Controller {
 
     static final String POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
     static final String POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
     static final String REVISION_LABEL = "controller-revision-hash";
+    /** Upstream's ControllerRevisionHashLabel, on the StatefulSet's revisions. */
+    static final String REVISION_HASH_LABEL = "controller.kubernetes.io/hash";
 
     private final ControllerContext context;
     private final Expectations expectations = new Expectations();
+    private final ControllerHistory history;
 
     public StatefulSetController(ControllerContext context) {
         super("statefulset", 2);
         this.context = context;
+        this.history = new ControllerHistory(context, REVISION_HASH_LABEL);
         context.informers().forType(StatefulSet.class).addEventHandler(enqueueing());
         context.informers().forType(Pod.class).addEventHandler(ownedPods("StatefulSet", expectations));
     }
@@ -52,7 +61,13 @@ public final class StatefulSetController extends Controller {
             return;
         }
         String name = sts.getMetadata().getName();
-        String updateRevision = name + "-" + TemplateHash.of(sts.getSpec().getTemplate());
+        List<ControllerRevision> revisions = history.revisions(sts);
+        String updateRevision = history.record(sts, sts.getSpec().getTemplate(), TemplateHash.of(sts.getSpec().getTemplate()),
+                revisions).getMetadata().getName();
+        String currentRevision = sts.getStatus() == null || sts.getStatus().getCurrentRevision() == null
+                ? updateRevision : sts.getStatus().getCurrentRevision();
+        PodTemplateSpec currentTemplate = revisions.stream().filter(r -> r.getMetadata().getName().equals(currentRevision))
+                .findFirst().map(ControllerHistory::template).orElse(null);
         Map<Integer, Pod> pods = new HashMap<>();
         for (Pod pod : ControllerRefs.controlledBy(sts, context.informers())) {
             ordinal(name, pod.getMetadata().getName()).ifPresent(o -> pods.put(o, pod));
@@ -72,7 +87,13 @@ public final class StatefulSetController extends Controller {
         expectations.expectCreations(key, step.create().size());
         expectations.expectDeletions(key, step.delete().stream().map(o -> ObjectKeys.key(pods.get(o))).toList());
         for (int ordinal : step.create()) {
-            create(sts, ordinal, updateRevision, key);
+            // Below the partition a pod keeps the current revision, so it comes back as it was (upstream's
+            // newVersionedStatefulSetPod); without the current revision's template, the update one is all there is.
+            if (ordinal < partition && partition != Integer.MAX_VALUE && currentTemplate != null) {
+                create(sts, currentTemplate, ordinal, currentRevision, key);
+            } else {
+                create(sts, sts.getSpec().getTemplate(), ordinal, updateRevision, key);
+            }
         }
         for (int ordinal : step.delete()) {
             Pod pod = pods.get(ordinal);
@@ -81,11 +102,14 @@ public final class StatefulSetController extends Controller {
                     + " in StatefulSet " + name + " successful");
         }
         updateStatus(sts, pods, updateRevision);
+        Set<String> live = new HashSet<>(Set.of(currentRevision, updateRevision));
+        pods.values().stream().map(StatefulSetController::revision).filter(Objects::nonNull).forEach(live::add);
+        history.truncate(revisions, live, Objects.requireNonNullElse(sts.getSpec().getRevisionHistoryLimit(), 10));
     }
 
-    private void create(StatefulSet sts, int ordinal, String revision, String key) {
+    private void create(StatefulSet sts, PodTemplateSpec template, int ordinal, String revision, String key) {
         String podName = sts.getMetadata().getName() + "-" + ordinal;
-        Pod pod = PodControl.fromTemplate(sts.getSpec().getTemplate(), sts, Map.of(POD_NAME_LABEL, podName,
+        Pod pod = PodControl.fromTemplate(template, sts, Map.of(POD_NAME_LABEL, podName,
                 POD_INDEX_LABEL, String.valueOf(ordinal), REVISION_LABEL, revision));
         pod.getMetadata().setName(podName);
         pod.getSpec().setHostname(podName);

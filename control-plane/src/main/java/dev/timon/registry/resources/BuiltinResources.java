@@ -29,6 +29,7 @@ public final class BuiltinResources {
                 Workloads.replicaSets(),
                 Workloads.statefulSets(),
                 Workloads.daemonSets(),
+                ControllerRevisions.definition(),
                 BatchResources.jobs(),
                 BatchResources.cronJobs(),
                 ClusterResources.leases(),

@@ -51,6 +51,19 @@ class SimpleColumnsTest {
     }
 
     @Test
+    void controllerRevisionNamesItsControllerWithGroup() {
+        var revision = new io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder().withNewMetadata()
+                .withName("agent-5d8f7c9b4").withCreationTimestamp(ago(300))
+                .addNewOwnerReference().withApiVersion("apps/v1").withKind("DaemonSet").withName("agent").withUid("u1")
+                .withController(true).endOwnerReference()
+                .endMetadata().withRevision(3L).build();
+        assertEquals(List.of("agent-5d8f7c9b4", "daemonset.apps/agent", 3L, "5m"),
+                ControllerRevisionColumns.columns(Cells.CLOCK).stream().map(c -> c.cell().apply(revision)).toList());
+        revision.getMetadata().setOwnerReferences(null);
+        assertEquals("<none>", Cells.cell(ControllerRevisionColumns.columns(Cells.CLOCK), "Controller", revision));
+    }
+
+    @Test
     void malformedSelectorPrintsError() {
         var selector = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder().addNewMatchExpression()
                 .withKey("tier").withOperator("In").endMatchExpression().build();
