@@ -179,7 +179,12 @@ class ServiceProxyIntegrationTest {
         int answered = 0;
         while (answered < n) {
             try {
-                seen.add(get(ip, port));
+                String body = get(ip, port);
+                if (body.isEmpty()) {
+                    // A backend's httpd answered before serving its page (seen once, right after it started).
+                    throw new IOException("an empty answer from " + ip + ":" + port);
+                }
+                seen.add(body);
                 answered++;
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
