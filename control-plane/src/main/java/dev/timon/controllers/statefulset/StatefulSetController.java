@@ -102,7 +102,8 @@ public final class StatefulSetController extends Controller {
                     + " in StatefulSet " + name + " successful");
         }
         updateStatus(sts, pods, updateRevision);
-        Set<String> live = new HashSet<>(Set.of(currentRevision, updateRevision));
+        // current and update are the same revision once a rollout is done: a List, as Set.of rejects duplicates.
+        Set<String> live = new HashSet<>(List.of(currentRevision, updateRevision));
         pods.values().stream().map(StatefulSetController::revision).filter(Objects::nonNull).forEach(live::add);
         history.truncate(revisions, live, Objects.requireNonNullElse(sts.getSpec().getRevisionHistoryLimit(), 10));
     }
