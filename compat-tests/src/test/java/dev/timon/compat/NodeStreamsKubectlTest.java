@@ -191,6 +191,15 @@ class NodeStreamsKubectlTest {
         assertEquals("oops\n", stderr.err());
     }
 
+    /** kubectl falls back to SPDY silently, so its own log (-v=7) shows which protocol the API server gave it. */
+    @Test
+    void execIsServedOverWebSocketWhenKubectlOffersIt() throws Exception {
+        var result = kubectl.run(WEBSOCKET, null, COMMAND_TIMEOUT, "exec", "p", "-v=7", "--", "echo", "hi");
+        assertEquals("hi\n", ok(result));
+        assertTrue(result.err().contains("Response Status: 101 Switching Protocols")
+                && result.err().contains("The subprotocol is v5.channel.k8s.io"), result.err());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("transports")
     void execPropagatesTheExitCode(String transport, Map<String, String> env) throws Exception {
