@@ -268,7 +268,10 @@ class DaemonAndStatefulSetTest extends OnHollowNodes {
                     && "nginx:1.27".equals(pod.getSpec().getContainers().get(0).getImage());
         });
         String oldUid = client.pods().inNamespace(ns).withName("db-0").get().getMetadata().getUid();
-        kubectl.ok("delete", "pod", "db-0", "-n", ns);
+        // --wait=false: the hollow node removes db-0 at once and the controller recreates it within milliseconds, so
+        // kubectl's wait (GET, then a list and a watch by name) can find the new db-0 and wait for a deletion that
+        // already happened. The await below checks the deletion by UID instead.
+        kubectl.ok("delete", "pod", "db-0", "-n", ns, "--wait=false");
         Pod recreated = Await.until("db-0 recreated", Duration.ofSeconds(60),
                 () -> client.pods().inNamespace(ns).withName("db-0").get(),
                 p -> p != null && !p.getMetadata().getUid().equals(oldUid) && PodConditions.isReady(p));
