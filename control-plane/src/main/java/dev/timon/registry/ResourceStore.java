@@ -37,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The generic store behind every resource, as apiserver's registry Store: object metadata, optimistic
@@ -294,16 +295,9 @@ public final class ResourceStore {
                                                                           boolean retryOnConflict,
                                                                           Function<ObjectNode, ObjectNode> change,
                                                                           boolean createIfMissing, boolean fromCache) {
-        return current(def, def.key(namespace, name), fromCache).thenCompose(read -> {
-            CompletableFuture<HasMetadata> attempt;
-            try {
-                attempt = mutateRead(def, namespace, name, scope, options, retryOnConflict, change, createIfMissing, read);
-            } catch (RuntimeException e) {
-                attempt = CompletableFuture.failedFuture(e);
-            }
-            return read.cached() ? attempt.exceptionallyCompose(e -> mutate(def, namespace, name, scope, options,
-                    retryOnConflict, change, createIfMissing, false)) : attempt;
-        });
+        return fromCacheThenEtcd(def, def.key(namespace, name), fromCache,
+                read -> mutateRead(def, namespace, name, scope, options, retryOnConflict, change, createIfMissing, read),
+                () -> mutate(def, namespace, name, scope, options, retryOnConflict, change, createIfMissing, false));
     }
 
     private <T extends HasMetadata> CompletableFuture<HasMetadata> mutateRead(ResourceDefinition<T> def, String namespace,
@@ -366,6 +360,24 @@ public final class ResourceStore {
         StaleRead() {
             super("decided on a cached copy; re-reading from etcd", null, false, false);
         }
+    }
+
+    /**
+     * Runs {@code attempt} on the current object; when that object came from the cache, any failure (a stale copy
+     * may have caused it) is decided again by {@code fromEtcd}.
+     */
+    private <R> CompletableFuture<R> fromCacheThenEtcd(ResourceDefinition<?> def, String key, boolean fromCache,
+                                                      Function<Current, CompletableFuture<R>> attempt,
+                                                      Supplier<CompletableFuture<R>> fromEtcd) {
+        return current(def, key, fromCache).thenCompose(read -> {
+            CompletableFuture<R> result;
+            try {
+                result = attempt.apply(read);
+            } catch (RuntimeException e) {
+                result = CompletableFuture.failedFuture(e);
+            }
+            return read.cached() ? result.exceptionallyCompose(e -> fromEtcd.get()) : result;
+        });
     }
 
     /** The cached object when {@code fromCache} and the cache holds it, else etcd's. */
@@ -517,15 +529,9 @@ public final class ResourceStore {
     /** As {@link #mutate}: starts from the cached object and re-decides from etcd whatever a stale copy failed. */
     private <T extends HasMetadata> CompletableFuture<Deletion> delete(ResourceDefinition<T> def, String namespace,
                                                                        String name, DeleteRequest request, boolean fromCache) {
-        return current(def, def.key(namespace, name), fromCache).thenCompose(read -> {
-            CompletableFuture<Deletion> attempt;
-            try {
-                attempt = deleteRead(def, namespace, name, request, read);
-            } catch (RuntimeException e) {
-                attempt = CompletableFuture.failedFuture(e);
-            }
-            return read.cached() ? attempt.exceptionallyCompose(e -> delete(def, namespace, name, request, false)) : attempt;
-        });
+        return fromCacheThenEtcd(def, def.key(namespace, name), fromCache,
+                read -> deleteRead(def, namespace, name, request, read),
+                () -> delete(def, namespace, name, request, false));
     }
 
     private <T extends HasMetadata> CompletableFuture<Deletion> deleteRead(ResourceDefinition<T> def, String namespace,
