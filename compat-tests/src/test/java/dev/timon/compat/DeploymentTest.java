@@ -2,11 +2,8 @@ package dev.timon.compat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -18,36 +15,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Deployments on hollow nodes, driven by the real kubectl: convergence, self-healing, scaling and rollouts. */
-class DeploymentTest {
+class DeploymentTest extends OnHollowNodes {
 
-    private static HollowPool nodes;
-    private static KubernetesClient client;
-    private static Kubectl kubectl;
-
-    @BeforeAll
-    static void start() throws Exception {
-        nodes = HollowPool.start("deploy-node-", 3, "deploy");
-        client = TestCluster.get().newClient();
-        kubectl = TestCluster.get().kubectl();
+    DeploymentTest() {
+        super("deploy-node-", 3, "deploy");
     }
 
-    @AfterAll
-    static void stop() {
-        nodes.close();
-        client.close();
-    }
-
-    static Kubectl.Result ok(String... args) {
+    Kubectl.Result ok(String... args) {
         Kubectl.Result result = kubectl.run(args);
         assertTrue(result.ok(), () -> String.join(" ", args) + "\n" + result);
         return result;
     }
 
-    static void apply(String namespace, String yaml) {
+    void apply(String namespace, String yaml) {
         kubectl.apply(namespace, yaml);
     }
 
-    static String deployment(String name, int replicas, String image, int maxUnavailable, int maxSurge) {
+    String deployment(String name, int replicas, String image, int maxUnavailable, int maxSurge) {
         return """
                 apiVersion: apps/v1
                 kind: Deployment
@@ -70,18 +54,18 @@ class DeploymentTest {
     }
 
     /** Pods of the namespace that are Ready and not being deleted. */
-    static long availablePods(List<Pod> pods) {
+    long availablePods(List<Pod> pods) {
         return pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null
                 && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))).count();
     }
 
-    static List<Pod> livePods(String namespace) {
+    List<Pod> livePods(String namespace) {
         return client.pods().inNamespace(namespace).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
     }
 
-    static void awaitAvailable(String namespace, String name, int replicas) {
+    void awaitAvailable(String namespace, String name, int replicas) {
         Await.until(name + " has " + replicas + "/" + replicas + " available", Await.DEFAULT, () -> {
             var d = client.apps().deployments().inNamespace(namespace).withName(name).get();
             return d != null && d.getStatus() != null && Objects.equals(d.getStatus().getAvailableReplicas(), replicas)
@@ -236,7 +220,7 @@ class DeploymentTest {
     }
 
     /** Waits for the old and the (one) new ReplicaSet to be sized so, both annotated for {@code replicas}. */
-    private static void awaitReplicaSetSizes(String ns, String oldRs, int oldSize, int newSize, int replicas) {
+    private void awaitReplicaSetSizes(String ns, String oldRs, int oldSize, int newSize, int replicas) {
         Await.until("replica sets " + oldRs + "=" + oldSize + " and new=" + newSize, Await.DEFAULT, () -> {
             List<ReplicaSet> sets = client.apps().replicaSets().inNamespace(ns).list().getItems();
             return sets.size() == 2 && sets.stream().allMatch(rs -> {
@@ -247,7 +231,7 @@ class DeploymentTest {
         }, () -> kubectl.run("get", "rs", "-n", ns, "-o", "yaml").toString());
     }
 
-    private static ReplicaSet onlyReplicaSet(String namespace) {
+    private ReplicaSet onlyReplicaSet(String namespace) {
         List<ReplicaSet> sets = client.apps().replicaSets().inNamespace(namespace).list().getItems();
         assertEquals(1, sets.size(), sets::toString);
         return sets.get(0);

@@ -2,9 +2,6 @@ package dev.timon.compat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,33 +11,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** kubectl delete with each propagation policy, and namespace deletion, on hollow nodes. */
-class GarbageCollectionTest {
+class GarbageCollectionTest extends OnHollowNodes {
 
-    private static HollowPool nodes;
-    private static KubernetesClient client;
-    private static Kubectl kubectl;
-
-    @BeforeAll
-    static void start() throws Exception {
-        nodes = HollowPool.start("gc-node-", 2, "gc");
-        client = TestCluster.get().newClient();
-        kubectl = TestCluster.get().kubectl();
+    GarbageCollectionTest() {
+        super("gc-node-", 2, "gc");
     }
 
-    @AfterAll
-    static void stop() {
-        nodes.close();
-        client.close();
-    }
-
-    private static Kubectl.Result ok(String... args) {
+    private Kubectl.Result ok(String... args) {
         Kubectl.Result result = kubectl.run(args);
         assertTrue(result.ok(), () -> String.join(" ", args) + "\n" + result);
         return result;
     }
 
     /** A ReplicaSet of 2 whose pods carry {@code podFinalizer} (none when null), applied and running. */
-    private static void replicaSet(String namespace, String podFinalizer) {
+    private void replicaSet(String namespace, String podFinalizer) {
         String finalizers = podFinalizer == null ? "" : "\n      finalizers: [" + podFinalizer + "]";
         String yaml = """
                 apiVersion: apps/v1
@@ -63,11 +47,11 @@ class GarbageCollectionTest {
                 && pods(namespace).stream().allMatch(p -> p.getSpec().getNodeName() != null));
     }
 
-    private static List<Pod> pods(String namespace) {
+    private List<Pod> pods(String namespace) {
         return client.pods().inNamespace(namespace).list().getItems();
     }
 
-    private static ReplicaSet rs(String namespace) {
+    private ReplicaSet rs(String namespace) {
         return client.apps().replicaSets().inNamespace(namespace).withName("rs").get();
     }
 

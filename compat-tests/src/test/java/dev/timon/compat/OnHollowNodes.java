@@ -1,6 +1,5 @@
 package dev.timon.compat;
 
-import dev.timon.client.KubeClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +25,7 @@ abstract class OnHollowNodes {
     @BeforeAll
     void startNodes() throws Exception {
         kubectl = TestCluster.get().kubectl();
-        client = KubeClients.fromKubeconfig(TestCluster.get().kubeconfig());
+        client = TestCluster.get().newClient();
         nodes = HollowPool.start(prefix, count, pool);
     }
 

@@ -1,10 +1,7 @@
 package dev.timon.compat;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -16,23 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Placement on three hollow nodes (4 cpu, 16Gi each) as kubectl users see it: FailedScheduling messages,
  * nodeSelector, taints and tolerations, required node affinity. Labels and taints are removed after each test.
  */
-class SchedulingTest {
+class SchedulingTest extends OnHollowNodes {
 
-    private static HollowPool nodes;
-    private static KubernetesClient client;
-    private static Kubectl kubectl;
-
-    @BeforeAll
-    static void start() throws Exception {
-        nodes = HollowPool.start("sched-node-", 3, "sched");
-        client = TestCluster.get().newClient();
-        kubectl = TestCluster.get().kubectl();
-    }
-
-    @AfterAll
-    static void stop() {
-        nodes.close();
-        client.close();
+    SchedulingTest() {
+        super("sched-node-", 3, "sched");
     }
 
     @AfterEach
@@ -43,13 +27,13 @@ class SchedulingTest {
         }
     }
 
-    private static Kubectl.Result ok(String... args) {
+    private Kubectl.Result ok(String... args) {
         Kubectl.Result result = kubectl.run(args);
         assertTrue(result.ok(), () -> String.join(" ", args) + "\n" + result);
         return result;
     }
 
-    private static void pod(String namespace, String name, String specExtra) {
+    private void pod(String namespace, String name, String specExtra) {
         String yaml = """
                 apiVersion: v1
                 kind: Pod
@@ -62,7 +46,7 @@ class SchedulingTest {
         kubectl.apply(namespace, yaml);
     }
 
-    private static String nodeOf(String namespace, String name) {
+    private String nodeOf(String namespace, String name) {
         Await.until(name + " is bound", () -> {
             Pod pod = client.pods().inNamespace(namespace).withName(name).get();
             return pod != null && pod.getSpec().getNodeName() != null;
@@ -70,7 +54,7 @@ class SchedulingTest {
         return client.pods().inNamespace(namespace).withName(name).get().getSpec().getNodeName();
     }
 
-    private static void awaitFailedScheduling(String namespace, String pod, String message) {
+    private void awaitFailedScheduling(String namespace, String pod, String message) {
         Await.until("FailedScheduling of " + pod + ": " + message, Await.DEFAULT, () -> {
             String events = kubectl.run("get", "events", "-n", namespace, "--field-selector",
                     "involvedObject.name=" + pod + ",reason=FailedScheduling", "-o", "jsonpath={.items[*].message}").out();
@@ -142,7 +126,7 @@ class SchedulingTest {
         assertEquals(nodes.name(1), nodeOf("sched-affinity", "no-zone"));
     }
 
-    private static String affinity(String key, String operator, String values) {
+    private String affinity(String key, String operator, String values) {
         String expression = "{key: " + key + ", operator: " + operator + (values == null ? "" : ", values: " + values) + "}";
         return """
                 affinity:
