@@ -41,6 +41,7 @@ public final class ApiServer {
     private final OpenApiHandler openApi;
     private final BooleanSupplier ready;
     private final List<HttpServer> servers = new ArrayList<>();
+    private final RequestMetrics metrics = new RequestMetrics();
 
     public ApiServer(Vertx vertx, Authenticator authenticator, Discovery discovery, ResourceHandler resources,
                      OpenApiHandler openApi, BooleanSupplier ready) {
@@ -130,6 +131,7 @@ public final class ApiServer {
                     throw new ApiException(404, "NotFound", "the server could not find the requested resource",
                             ApiException.Target.NONE, List.of());
                 }
+                metrics.track(request, info);
                 resources.handle(request, info, body);
             }
         } catch (RuntimeException e) {
@@ -143,6 +145,8 @@ public final class ApiServer {
         switch (path) {
             case "/version" -> Responses.json(request.response(), 200, Version.INFO);
             case "/healthz", "/livez", "/readyz" -> health(request);
+            case "/metrics" -> Responses.bytes(request.response(), 200,
+                    metrics.render().getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain; version=0.0.4");
             case "/api" -> aggregatedOr(request, true, () -> discovery.apiVersions());
             case "/apis" -> aggregatedOr(request, false, () -> discovery.apiGroupList());
             case "/api/v1" -> Responses.json(request.response(), 200, discovery.apiResourceList("", "v1"));

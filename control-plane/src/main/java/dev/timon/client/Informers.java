@@ -16,7 +16,7 @@ import java.util.function.Function;
 
 /**
  * One shared informer per resource type, so every controller in a process reads the same cache and the API server
- * serves one watch per type. Every informer is indexed by owner UID; pods also by node name.
+ * serves one watch per type. Every informer is indexed by owner UID and by label; pods also by node name.
  */
 public final class Informers implements AutoCloseable {
 
@@ -26,6 +26,8 @@ public final class Informers implements AutoCloseable {
     public static final String BY_NODE = "byNodeName";
     /** fabric8's built-in namespace index. */
     public static final String BY_NAMESPACE = "namespace";
+    /** Index of objects by "namespace/key=value" for each of their labels. */
+    private static final String BY_LABEL = "byNamespacedLabel";
 
     private final KubernetesClient client;
     private final Map<Class<?>, SharedIndexInformer<?>> informers = new ConcurrentHashMap<>();
@@ -48,6 +50,7 @@ public final class Informers implements AutoCloseable {
         SharedIndexInformer<T> informer = client.resources(type).inAnyNamespace().runnableInformer(0);
         Map<String, Function<T, List<String>>> indexers = new java.util.HashMap<>();
         indexers.put(BY_OWNER, Informers::ownerUids);
+        indexers.put(BY_LABEL, Informers::namespacedLabels);
         if (type == Pod.class) {
             indexers.put(BY_NODE, o -> List.of(nodeName((Pod) o)));
         }
@@ -69,6 +72,25 @@ public final class Informers implements AutoCloseable {
         return forType(type).getIndexer().byIndex(index, value);
     }
 
+    /**
+     * The objects in a namespace that carry every label of {@code required}, or all of the namespace's objects
+     * when it is empty. Looks up one label in the index, so selecting among many objects does not scan them all.
+     */
+    public <T extends HasMetadata> List<T> withLabels(Class<T> type, String namespace, Map<String, String> required) {
+        if (required == null || required.isEmpty()) {
+            return byIndex(type, BY_NAMESPACE, namespace);
+        }
+        var first = required.entrySet().iterator().next();
+        List<T> candidates = byIndex(type, BY_LABEL, labelKey(namespace, first.getKey(), first.getValue()));
+        if (required.size() == 1) {
+            return candidates;
+        }
+        return candidates.stream().filter(object -> {
+            Map<String, String> labels = object.getMetadata().getLabels();
+            return required.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        }).toList();
+    }
+
     /** A cached object by namespace and name (namespace null or "" for cluster-scoped objects). */
     public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
         String key = namespace == null || namespace.isEmpty() ? name : namespace + "/" + name;
@@ -87,6 +109,21 @@ public final class Informers implements AutoCloseable {
     private static String nodeName(Pod pod) {
         String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
         return node == null ? "" : node;
+    }
+
+    private static List<String> namespacedLabels(HasMetadata object) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        if (labels == null || labels.isEmpty()) {
+            return List.of();
+        }
+        String namespace = object.getMetadata().getNamespace();
+        List<String> keys = new ArrayList<>(labels.size());
+        labels.forEach((key, value) -> keys.add(labelKey(namespace, key, value)));
+        return keys;
+    }
+
+    private static String labelKey(String namespace, String key, String value) {
+        return (namespace == null ? "" : namespace) + "/" + key + "=" + value;
     }
 
     private static List<String> ownerUids(HasMetadata object) {

@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Upstream's ControllerRefManager: the objects an owner controls are those with its controller reference;
@@ -24,7 +27,7 @@ public final class ControllerRefs {
         String ownerUid = owner.getMetadata().getUid();
         boolean ownerDeleting = ObjectKeys.isDeleting(owner);
         List<T> claimed = new ArrayList<>();
-        for (T candidate : context.informers().byIndex(type, Informers.BY_NAMESPACE, owner.getMetadata().getNamespace())) {
+        for (T candidate : candidates(context.informers(), owner, selector, type)) {
             OwnerReference ref = ObjectKeys.controllerOf(candidate).orElse(null);
             boolean matches = Selectors.matches(selector, candidate.getMetadata().getLabels());
             boolean mutable = !ownerDeleting && !ObjectKeys.isDeleting(candidate);
@@ -41,6 +44,23 @@ public final class ControllerRefs {
             }
         }
         return claimed;
+    }
+
+    /**
+     * What the owner may control: what it controls now (owner index) and what carries its selector's matchLabels
+     * (label index), instead of every object in the namespace.
+     */
+    private static <T extends HasMetadata> Collection<T> candidates(Informers informers, HasMetadata owner,
+                                                                   LabelSelector selector, Class<T> type) {
+        Map<String, T> byUid = new LinkedHashMap<>();
+        for (T owned : informers.byIndex(type, Informers.BY_OWNER, owner.getMetadata().getUid())) {
+            byUid.put(owned.getMetadata().getUid(), owned);
+        }
+        Map<String, String> required = selector == null ? null : selector.getMatchLabels();
+        for (T labelled : informers.withLabels(type, owner.getMetadata().getNamespace(), required)) {
+            byUid.putIfAbsent(labelled.getMetadata().getUid(), labelled);
+        }
+        return byUid.values();
     }
 
     /** Pods whose controller reference points at {@code owner}, from the informers' owner index. */

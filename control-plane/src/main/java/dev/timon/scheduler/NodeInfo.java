@@ -17,6 +17,10 @@ public final class NodeInfo {
     private final Map<String, Long> requested = new HashMap<>();
     private final Set<String> usedPorts = new HashSet<>();
     private final Map<String, Integer> podsByOwner = new HashMap<>();
+    /** The pods with required anti-affinity terms, which every incoming pod is checked against. */
+    private final Map<String, PodInfo> podsWithAntiAffinity = new HashMap<>();
+    private boolean ready;
+    private boolean unschedulable;
     private long nonZeroCpu;
     private long nonZeroMemory;
 
@@ -27,6 +31,20 @@ public final class NodeInfo {
     public void setNode(Node node) {
         this.node = node;
         this.allocatable = PodInfo.amounts(node.getStatus() == null ? null : node.getStatus().getAllocatable());
+        this.ready = node.getStatus() != null && node.getStatus().getConditions() != null
+                && node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst()
+                .map(c -> "True".equals(c.getStatus())).orElse(false);
+        this.unschedulable = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
+    }
+
+    /** The NodeReady condition is True. */
+    public boolean ready() {
+        return ready;
+    }
+
+    /** Cordoned: spec.unschedulable. */
+    public boolean unschedulable() {
+        return unschedulable;
     }
 
     public Node node() {
@@ -57,6 +75,10 @@ public final class NodeInfo {
         return pods.values();
     }
 
+    public Iterable<PodInfo> podsWithAntiAffinity() {
+        return podsWithAntiAffinity.values();
+    }
+
     public int podCount() {
         return pods.size();
     }
@@ -82,6 +104,9 @@ public final class NodeInfo {
         if (pod.ownerUid() != null) {
             podsByOwner.merge(pod.ownerUid(), 1, Integer::sum);
         }
+        if (!pod.requiredAntiAffinity().isEmpty()) {
+            podsWithAntiAffinity.put(uid, pod);
+        }
     }
 
     void removePod(String uid) {
@@ -94,8 +119,9 @@ public final class NodeInfo {
         nonZeroCpu -= pod.nonZeroCpu();
         nonZeroMemory -= pod.nonZeroMemory();
         if (pod.ownerUid() != null) {
-            podsByOwner.merge(pod.ownerUid(), -1, Integer::sum);
+            podsByOwner.computeIfPresent(pod.ownerUid(), (owner, n) -> n == 1 ? null : n - 1);
         }
+        podsWithAntiAffinity.remove(uid);
     }
 
     /** For tests and benchmarks: a node holding the given pods. */

@@ -2,6 +2,7 @@ package dev.timon.scheduler;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 
@@ -14,10 +15,10 @@ import java.util.Map;
 /**
  * A pod with what scheduling needs computed once: resource requests (cpu in millicores, everything else in base
  * units), the non-zero requests upstream scores with (100m cpu, 200Mi memory for containers that ask for nothing),
- * host ports and the controller owner.
+ * host ports, the controller owner and the required pod anti-affinity terms.
  */
 public record PodInfo(Pod pod, Map<String, Long> requests, long nonZeroCpu, long nonZeroMemory,
-                      List<String> hostPorts, String ownerUid) {
+                      List<String> hostPorts, String ownerUid, List<PodAffinityTerm> requiredAntiAffinity) {
 
     public static final String CPU = "cpu";
     public static final String MEMORY = "memory";
@@ -57,7 +58,16 @@ public record PodInfo(Pod pod, Map<String, Long> requests, long nonZeroCpu, long
         }
         String owner = pod.getMetadata().getOwnerReferences() == null ? null : pod.getMetadata().getOwnerReferences()
                 .stream().filter(r -> Boolean.TRUE.equals(r.getController())).map(r -> r.getUid()).findFirst().orElse(null);
-        return new PodInfo(pod, requests, nonZeroCpu, nonZeroMemory, ports, owner);
+        return new PodInfo(pod, requests, nonZeroCpu, nonZeroMemory, ports, owner, requiredAntiAffinity(pod));
+    }
+
+    private static List<PodAffinityTerm> requiredAntiAffinity(Pod pod) {
+        var affinity = pod.getSpec().getAffinity();
+        if (affinity == null || affinity.getPodAntiAffinity() == null
+                || affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
+            return List.of();
+        }
+        return affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
     }
 
     /** Quantities as longs: cpu in millicores, the rest rounded up to whole units. */

@@ -22,8 +22,7 @@ final class ServicePods {
 
     static List<Pod> selectedBy(Service service, Informers informers) {
         Map<String, String> selector = service.getSpec().getSelector();
-        return informers.byIndex(Pod.class, Informers.BY_NAMESPACE, service.getMetadata().getNamespace()).stream()
-                .filter(p -> matches(selector, p)).toList();
+        return informers.withLabels(Pod.class, service.getMetadata().getNamespace(), selector);
     }
 
     /** Calls {@code enqueue} with the key of every service selecting the pod before or after a change. */

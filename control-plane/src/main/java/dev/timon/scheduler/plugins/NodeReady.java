@@ -3,7 +3,6 @@ package dev.timon.scheduler.plugins;
 import dev.timon.controllers.Taints;
 import dev.timon.scheduler.NodeInfo;
 import dev.timon.scheduler.PodInfo;
-import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
 
@@ -14,26 +13,13 @@ public final class NodeReady implements SchedulerPlugin {
 
     @Override
     public List<String> filter(PodInfo pod, NodeInfo node) {
-        var spec = node.node().getSpec();
-        if (spec != null && Boolean.TRUE.equals(spec.getUnschedulable()) && !toleratesCordon(pod)) {
+        if (node.unschedulable() && !toleratesCordon(pod)) {
             return List.of("node(s) were unschedulable");
         }
-        if (!ready(node)) {
+        if (!node.ready()) {
             return List.of("node(s) were not ready");
         }
         return List.of();
-    }
-
-    private static boolean ready(NodeInfo node) {
-        if (node.node().getStatus() == null || node.node().getStatus().getConditions() == null) {
-            return false;
-        }
-        for (NodeCondition condition : node.node().getStatus().getConditions()) {
-            if ("Ready".equals(condition.getType())) {
-                return "True".equals(condition.getStatus());
-            }
-        }
-        return false;
     }
 
     private static boolean toleratesCordon(PodInfo pod) {

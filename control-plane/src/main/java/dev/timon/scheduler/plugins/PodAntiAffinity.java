@@ -18,13 +18,24 @@ public final class PodAntiAffinity implements SchedulerPlugin {
 
     @Override
     public List<String> filter(PodInfo pod, NodeInfo node) {
-        List<PodAffinityTerm> own = terms(pod.pod());
-        for (PodInfo existing : node.pods()) {
-            if (repels(own, pod.pod(), existing.pod()) || repels(terms(existing.pod()), existing.pod(), pod.pod())) {
-                return List.of("node(s) didn't match pod anti-affinity rules");
+        return repelled(pod, node) ? List.of("node(s) didn't match pod anti-affinity rules") : List.of();
+    }
+
+    private static boolean repelled(PodInfo pod, NodeInfo node) {
+        if (!pod.requiredAntiAffinity().isEmpty()) {
+            for (PodInfo existing : node.pods()) {
+                if (repels(pod.requiredAntiAffinity(), pod.pod(), existing.pod())) {
+                    return true;
+                }
             }
         }
-        return List.of();
+        // Only pods that carry terms can repel the newcomer, and the node keeps those apart.
+        for (PodInfo existing : node.podsWithAntiAffinity()) {
+            if (repels(existing.requiredAntiAffinity(), existing.pod(), pod.pod())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean repels(List<PodAffinityTerm> terms, Pod owner, Pod other) {
@@ -38,14 +49,5 @@ public final class PodAntiAffinity implements SchedulerPlugin {
             }
         }
         return false;
-    }
-
-    private static List<PodAffinityTerm> terms(Pod pod) {
-        var affinity = pod.getSpec().getAffinity();
-        if (affinity == null || affinity.getPodAntiAffinity() == null
-                || affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
-            return List.of();
-        }
-        return affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
     }
 }
