@@ -80,10 +80,11 @@ public final class ResourceStore {
      */
     public CompletableFuture<CachedObject> get(ResourceDefinition<?> def, String namespace, String name) {
         String key = def.key(namespace, name);
-        return freshness(null).thenApply(rev -> cache.get(def, key).map(o -> o.as(def)).orElseThrow(() -> notFound(def, name)));
+        return freshness(null).thenApply(rev -> cache.get(def, key).map(o -> o.as(def))
+                .orElseThrow(() -> notFound(def, name)));
     }
 
-    /** Lists, watches and reads of a view select and page on stored objects and convert only what they return. */
+    /** A list of a view selects and pages on stored objects (see {@link #matcher}) and converts only its page. */
     private static List<CachedObject> as(ResourceDefinition<?> def, List<CachedObject> stored) {
         return def.isView() ? stored.stream().map(o -> o.as(def)).toList() : stored;
     }
@@ -99,7 +100,8 @@ public final class ResourceStore {
                     request.limit(), filter);
             if (token == null || page.revision() == token.revision()) {
                 long revision = token == null ? page.revision() : token.revision();
-                return CompletableFuture.completedFuture(result(as(def, page.items()), revision, page.more(), request.limit()));
+                return CompletableFuture.completedFuture(
+                        result(as(def, page.items()), revision, page.more(), request.limit()));
             }
             return listFromEtcdSnapshot(def, request, token, filter);
         });
