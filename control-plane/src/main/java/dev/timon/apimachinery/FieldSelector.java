@@ -63,6 +63,15 @@ public final class FieldSelector {
         return null;
     }
 
+    /** The same selector with fields renamed by {@code names} (others kept), e.g. into a stored form's labels. */
+    public FieldSelector renamed(Map<String, String> names) {
+        if (names.isEmpty()) {
+            return this;
+        }
+        return new FieldSelector(terms.stream()
+                .map(t -> new Term(names.getOrDefault(t.field(), t.field()), t.value(), t.negated())).toList());
+    }
+
     public boolean matches(Map<String, String> fields) {
         for (Term t : terms) {
             String actual = fields.getOrDefault(t.field(), "");

@@ -19,7 +19,8 @@ import java.util.function.Predicate;
 
 /**
  * One client's watch: {"type":...,"object":...} events fed by the watch cache into a {@link WatchOutput} (a
- * chunked HTTP response or a WebSocket). A selector
+ * chunked HTTP response or a WebSocket). The filter sees stored objects; what is sent is converted to the watched
+ * definition's form when that is a view of another's storage. A selector
  * turns an object entering the view into ADDED and one leaving it into DELETED, as upstream does. A client
  * that cannot keep up is cut off (it re-lists), so one slow reader never holds back the others.
  */
@@ -85,7 +86,7 @@ final class WatchStream implements CacheWatcher {
             stop();
             return;
         }
-        output.send(encode(type, event.object()));
+        output.send(encode(type, event.object().as(def)));
     }
 
     @Override

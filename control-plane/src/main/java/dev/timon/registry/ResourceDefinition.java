@@ -6,11 +6,15 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Everything the server knows about one served resource, declared once: identity and scope for discovery,
  * the model class for decoding, the strategy for writes, the columns for Table output and its subresources.
+ * A definition may be a view of another's storage ({@link Builder#viewOf}): it serves the same stored objects
+ * (same keys, uid and resourceVersion) in its own form, as upstream serves events.k8s.io/v1 Events from the
+ * core/v1 Events it stores.
  */
 public final class ResourceDefinition<T extends HasMetadata> {
 
@@ -33,6 +37,7 @@ public final class ResourceDefinition<T extends HasMetadata> {
     private final String storagePrefix;
     private final ScalePolicy<T> scale;
     private final List<String> verbs;
+    private final View<T, ?> view;
 
     private ResourceDefinition(Builder<T> b) {
         this.group = b.group;
@@ -45,12 +50,16 @@ public final class ResourceDefinition<T extends HasMetadata> {
         this.categories = List.copyOf(b.categories);
         this.type = b.type;
         this.strategy = b.strategy;
-        this.columns = List.copyOf(b.columns);
+        this.columns = List.copyOf(b.view != null && b.columns.isEmpty() ? b.view.columns() : b.columns);
         this.subresources = Set.copyOf(b.subresources);
         this.nameRule = b.nameRule;
-        this.storagePrefix = b.storagePrefix == null ? b.plural : b.storagePrefix;
+        this.view = b.view;
+        this.storagePrefix = view == null ? b.plural : view.storage().storagePrefix();
         this.scale = b.scale;
         this.verbs = b.verbs;
+        if (view != null && view.storage().namespaced() != namespaced) {
+            throw new IllegalArgumentException(qualifiedName() + " must have the scope of the storage it views");
+        }
     }
 
     public static <T extends HasMetadata> Builder<T> of(Class<T> type, String group, String version, String kind, String plural) {
@@ -118,9 +127,33 @@ public final class ResourceDefinition<T extends HasMetadata> {
         return nameRule;
     }
 
-    /** The first path segment under /registry/ in etcd; two served versions of one resource share it. */
+    /** The first path segment under /registry/ in etcd: the plural, or the viewed definition's. */
     public String storagePrefix() {
         return storagePrefix;
+    }
+
+    /** The definition whose form objects are stored in: this one, or the one this definition is a view of. */
+    public ResourceDefinition<?> storage() {
+        return view == null ? this : view.storage();
+    }
+
+    public boolean isView() {
+        return view != null;
+    }
+
+    /** A stored object (of {@link #storage()}'s type) in this definition's form; itself unless this is a view. */
+    public T fromStorage(HasMetadata stored) {
+        return view == null ? type.cast(stored) : view.fromStorage(stored);
+    }
+
+    /** An object of this definition in the stored form; itself unless this is a view. */
+    public HasMetadata toStorage(T object) {
+        return view == null ? object : view.conversion().toStorage(object);
+    }
+
+    /** Field selector labels this definition names differently from its storage: its label to the storage's. */
+    public Map<String, String> fieldLabels() {
+        return view == null ? Map.of() : view.conversion().fieldLabels();
     }
 
     public ScalePolicy<T> scale() {
@@ -147,6 +180,35 @@ public final class ResourceDefinition<T extends HasMetadata> {
         return namespaced && namespace != null ? all + namespace + "/" : all;
     }
 
+    /**
+     * How a view converts between its own form {@code T} and the stored form {@code S}, as upstream's conversion
+     * functions between a served version and the storage version. A result may share parts with its input:
+     * the store treats both as read-only.
+     */
+    public interface Conversion<T extends HasMetadata, S extends HasMetadata> {
+        T fromStorage(S stored);
+
+        S toStorage(T object);
+
+        /** Field selector labels the view names differently: its label to the storage form's label. */
+        default Map<String, String> fieldLabels() {
+            return Map.of();
+        }
+    }
+
+    private record View<T extends HasMetadata, S extends HasMetadata>(ResourceDefinition<S> storage,
+                                                                       Conversion<T, S> conversion) {
+        T fromStorage(HasMetadata stored) {
+            return conversion.fromStorage(storage.type().cast(stored));
+        }
+
+        /** The storage's Table columns, printed from the converted object: a view prints as its storage does. */
+        List<TableColumn<T>> columns() {
+            return storage.columns().stream().map(c -> new TableColumn<T>(c.name(), c.type(), c.format(),
+                    c.description(), c.priority(), o -> c.cell().apply(conversion.toStorage(o)))).toList();
+        }
+    }
+
     /** Builds a definition; defaults: namespaced, DNS-1123 subdomain names, all verbs, no subresources. */
     public static final class Builder<T extends HasMetadata> {
         private final Class<T> type;
@@ -161,7 +223,7 @@ public final class ResourceDefinition<T extends HasMetadata> {
         private final List<TableColumn<T>> columns = new ArrayList<>();
         private final Set<Subresource> subresources = EnumSet.noneOf(Subresource.class);
         private Names.Rule nameRule = Names.Rule.DNS1123_SUBDOMAIN;
-        private String storagePrefix;
+        private View<T, ?> view;
         private ScalePolicy<T> scale;
         private List<String> verbs = ALL_VERBS;
 
@@ -209,8 +271,12 @@ public final class ResourceDefinition<T extends HasMetadata> {
             return this;
         }
 
-        public Builder<T> storagePrefix(String prefix) {
-            this.storagePrefix = prefix;
+        /**
+         * Serves {@code storage}'s stored objects in this definition's form, converted by {@code conversion}: one
+         * etcd prefix and one watch cache for both. Unless given columns, the view prints with the storage's.
+         */
+        public <S extends HasMetadata> Builder<T> viewOf(ResourceDefinition<S> storage, Conversion<T, S> conversion) {
+            this.view = new View<>(storage, conversion);
             return this;
         }
 

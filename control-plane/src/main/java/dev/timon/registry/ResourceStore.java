@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.timon.apimachinery.ApiException;
 import dev.timon.apimachinery.FieldErrors;
+import dev.timon.apimachinery.FieldSelector;
 import dev.timon.apimachinery.Json;
 import dev.timon.apimachinery.Names;
 import dev.timon.apiserver.apply.ManagedFields;
@@ -79,7 +80,13 @@ public final class ResourceStore {
      */
     public CompletableFuture<CachedObject> get(ResourceDefinition<?> def, String namespace, String name) {
         String key = def.key(namespace, name);
-        return freshness(null).thenApply(rev -> cache.get(def, key).orElseThrow(() -> notFound(def, name)));
+        return freshness(null).thenApply(rev -> cache.get(def, key).map(o -> o.as(def))
+                .orElseThrow(() -> notFound(def, name)));
+    }
+
+    /** A list of a view selects and pages on stored objects (see {@link #matcher}) and converts only its page. */
+    private static List<CachedObject> as(ResourceDefinition<?> def, List<CachedObject> stored) {
+        return def.isView() ? stored.stream().map(o -> o.as(def)).toList() : stored;
     }
 
     public CompletableFuture<ListResult> list(ResourceDefinition<?> def, ListRequest request) {
@@ -93,7 +100,8 @@ public final class ResourceStore {
                     request.limit(), filter);
             if (token == null || page.revision() == token.revision()) {
                 long revision = token == null ? page.revision() : token.revision();
-                return CompletableFuture.completedFuture(result(page.items(), revision, page.more(), request.limit()));
+                return CompletableFuture.completedFuture(
+                        result(as(def, page.items()), revision, page.more(), request.limit()));
             }
             return listFromEtcdSnapshot(def, request, token, filter);
         });
@@ -114,7 +122,7 @@ public final class ResourceStore {
             List<CachedObject> items = new ArrayList<>();
             boolean more = false;
             for (StoredValue v : page.items()) {
-                CachedObject o = CachedObject.decode(v.key(), v.value(), v.modRevision(), def.type());
+                CachedObject o = CachedObject.decode(v.key(), v.value(), v.modRevision(), def.storage().type());
                 if (filter.test(o)) {
                     if (request.limit() > 0 && items.size() == request.limit()) {
                         more = true;
@@ -123,7 +131,7 @@ public final class ResourceStore {
                     items.add(o);
                 }
             }
-            return result(items, token.revision(), more, request.limit());
+            return result(as(def, items), token.revision(), more, request.limit());
         });
     }
 
@@ -169,16 +177,18 @@ public final class ResourceStore {
     }
 
     /**
-     * The predicate a list or watch applies: the namespace by the key prefix (a list reads only that range, but
-     * a watch is fanned every change of the resource), then labels and fields.
+     * The predicate a list or watch applies to stored objects: the namespace by the key prefix (a list reads only
+     * that range, but a watch is fanned every change of the resource), then labels and fields. A view's field
+     * labels are renamed to its storage's, as upstream converts field labels to the stored form.
      */
     public Predicate<CachedObject> matcher(ResourceDefinition<?> def, ListRequest request) {
         String prefix = def.keyPrefix(request.namespace());
         if (request.labels().isEverything() && request.fields().isEverything()) {
             return o -> o.key().startsWith(prefix);
         }
+        FieldSelector fieldSelector = request.fields().renamed(def.fieldLabels());
         return o -> o.key().startsWith(prefix) && request.labels().matches(o.labels())
-                && (request.fields().isEverything() || request.fields().matches(fields(def, o.object())));
+                && (fieldSelector.isEverything() || fieldSelector.matches(fields(def.storage(), o.object())));
     }
 
     @SuppressWarnings("unchecked")
@@ -191,11 +201,15 @@ public final class ResourceStore {
         return fields;
     }
 
-    /** Field selectors a resource accepts: metadata.name, metadata.namespace and its own. */
+    /** Field selectors a resource accepts: metadata.name, metadata.namespace and its storage's, by its own names. */
     public static Set<String> supportedFields(ResourceDefinition<?> def) {
-        Set<String> names = new HashSet<>(def.strategy().selectableFieldNames());
+        Set<String> names = new HashSet<>(def.storage().strategy().selectableFieldNames());
         names.add("metadata.name");
         names.add("metadata.namespace");
+        def.fieldLabels().forEach((label, stored) -> {
+            names.remove(stored);
+            names.add(label);
+        });
         return names;
     }
 
@@ -239,7 +253,7 @@ public final class ResourceStore {
         conditions.add(Precondition.absent(key));
         reservations.keySet().forEach(k -> conditions.add(Precondition.absent(k)));
         Map<String, byte[]> puts = new LinkedHashMap<>();
-        puts.put(key, encode(object));
+        puts.put(key, encode(def, object));
         reservations.forEach((k, v) -> puts.put(k, reservationValue(key, v)));
         return etcd.commit(conditions, puts, List.of()).thenCompose(rev -> {
             if (rev.isPresent()) {
@@ -351,7 +365,7 @@ public final class ResourceStore {
      */
     private record Current(Optional<StoredValue> value, HasMetadata decoded, boolean cached) {
         <T extends HasMetadata> T object(ResourceDefinition<T> def) {
-            return def.type().cast(decoded != null ? decoded : decode(def, value.orElseThrow()));
+            return def.fromStorage(decoded != null ? decoded : decode(def.storage(), value.orElseThrow()));
         }
     }
 
@@ -504,7 +518,7 @@ public final class ResourceStore {
         List<Precondition> conditions = new ArrayList<>();
         conditions.add(new Precondition(stored.key(), stored.modRevision()));
         Map<String, byte[]> puts = new LinkedHashMap<>();
-        puts.put(stored.key(), encode(updated));
+        puts.put(stored.key(), encode(def, updated));
         after.forEach((k, v) -> {
             if (!before.containsKey(k)) {
                 conditions.add(Precondition.absent(k));
@@ -691,7 +705,9 @@ public final class ResourceStore {
                     Names.qualifiedName(k).ifPresent(e -> errors.invalid("metadata.annotations", k, e)));
         }
         def.strategy().validate(object, errors);
-        if (old != null) {
+        if (old == null) {
+            def.strategy().validateCreate(object, errors);
+        } else {
             def.strategy().validateUpdate(object, old, errors);
         }
         if (!errors.isEmpty()) {
@@ -734,10 +750,9 @@ public final class ResourceStore {
         };
     }
 
-    @SuppressWarnings("unchecked")
     private <T extends HasMetadata> Set<String> takenReservations(ResourceDefinition<T> def) {
         Set<String> taken = new HashSet<>();
-        cache.all(def).forEach(o -> taken.addAll(def.strategy().reservations((T) o.object()).keySet()));
+        cache.all(def).forEach(o -> taken.addAll(def.strategy().reservations(def.fromStorage(o.object())).keySet()));
         return taken;
     }
 
@@ -745,13 +760,17 @@ public final class ResourceStore {
         return CachedObject.decode(value.key(), value.value(), value.modRevision(), def.type()).object();
     }
 
-    /** The stored form: etcd's revision is the resourceVersion, so it is not stored in the value. */
-    private static byte[] encode(HasMetadata object) {
-        ObjectMeta meta = object.getMetadata();
+    /**
+     * The stored form (a view's objects converted to its storage's): etcd's revision is the resourceVersion, so
+     * it is not stored in the value.
+     */
+    private static <T extends HasMetadata> byte[] encode(ResourceDefinition<T> def, T object) {
+        HasMetadata stored = def.toStorage(object);
+        ObjectMeta meta = stored.getMetadata();
         String resourceVersion = meta.getResourceVersion();
         meta.setResourceVersion(null);
         try {
-            return Json.bytes(object);
+            return Json.bytes(stored);
         } finally {
             meta.setResourceVersion(resourceVersion);
         }

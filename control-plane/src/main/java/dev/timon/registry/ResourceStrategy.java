@@ -30,6 +30,10 @@ public interface ResourceStrategy<T extends HasMetadata> {
     default void validate(T object, FieldErrors errors) {
     }
 
+    /** Extra checks on create only; {@link #validate} runs too. */
+    default void validateCreate(T object, FieldErrors errors) {
+    }
+
     /** Extra checks on update, e.g. immutable fields; {@link #validate} runs too. */
     default void validateUpdate(T object, T old, FieldErrors errors) {
     }

@@ -1,6 +1,7 @@
 package dev.timon.storage;
 
 import dev.timon.apimachinery.Json;
+import dev.timon.registry.ResourceDefinition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.util.Map;
@@ -29,6 +30,11 @@ public final class CachedObject {
         HasMetadata object = Json.read(value, type);
         object.getMetadata().setResourceVersion(Long.toString(revision));
         return new CachedObject(key, revision, object);
+    }
+
+    /** This stored object as {@code def} serves it: itself, or converted (encoded anew) when def is a view. */
+    public CachedObject as(ResourceDefinition<?> def) {
+        return def.isView() ? new CachedObject(key, revision, def.fromStorage(object)) : this;
     }
 
     public String key() {

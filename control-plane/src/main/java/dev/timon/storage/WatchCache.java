@@ -28,7 +28,8 @@ import java.util.function.Predicate;
  * The API server's in-memory view of etcd: one etcd watch over the whole registry keeps a
  * {@link ResourceCache} per resource current, serves lists and fans every change out to all API watchers,
  * so no client ever costs an etcd watch of its own. Consistent reads wait until the cache has caught up
- * with etcd's newest revision.
+ * with etcd's newest revision. The cache holds objects in their stored form: a definition that is a view of
+ * another's storage shares that cache, and its callers convert with {@link CachedObject#as}.
  */
 public final class WatchCache implements AutoCloseable {
 
@@ -60,7 +61,7 @@ public final class WatchCache implements AutoCloseable {
 
     public WatchCache(EtcdStore store, Collection<ResourceDefinition<?>> definitions) {
         this.store = store;
-        definitions.forEach(d -> byStoragePrefix.putIfAbsent(d.storagePrefix(), new ResourceCache(d)));
+        definitions.forEach(d -> byStoragePrefix.putIfAbsent(d.storagePrefix(), new ResourceCache(d.storage())));
     }
 
     /** Lists the whole registry at one revision, then follows etcd from the next one. */

@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * The fields an event row is printed from. core/v1 and events.k8s.io/v1 events both map onto it, as both
- * convert to the one internal Event that kube-apiserver prints.
+ * The fields an event row is printed from, named as events.k8s.io/v1 names them. events.k8s.io/v1 events print
+ * through their conversion to the stored core/v1 form, as kube-apiserver prints both from one internal Event.
  */
 record EventRow(String name, String type, String reason, ObjectReference regarding, String message,
                 String firstTimestamp, String lastTimestamp, MicroTime eventTime, Integer count,

@@ -2,6 +2,7 @@ package dev.timon.registry.resources;
 
 import dev.timon.registry.Registry;
 import dev.timon.registry.ResourceDefinition;
+import io.fabric8.kubernetes.api.model.Event;
 
 import java.util.List;
 
@@ -12,13 +13,14 @@ public final class BuiltinResources {
     }
 
     public static Registry registry() {
+        ResourceDefinition<Event> events = ClusterResources.events();
         List<ResourceDefinition<?>> definitions = List.of(
                 Pods.definition(),
                 Services.definition(),
                 Namespaces.definition(),
                 ClusterResources.nodes(),
                 ClusterResources.endpoints(),
-                ClusterResources.events(),
+                events,
                 ConfigResources.configMaps(),
                 ConfigResources.secrets(),
                 ConfigResources.serviceAccounts(),
@@ -34,7 +36,7 @@ public final class BuiltinResources {
                 BatchResources.cronJobs(),
                 ClusterResources.leases(),
                 ClusterResources.endpointSlices(),
-                ClusterResources.eventsV1(),
+                ClusterResources.eventsV1(events),
                 StorageAndNetworking.ingresses());
         return new Registry(definitions);
     }

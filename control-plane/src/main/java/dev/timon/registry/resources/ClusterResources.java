@@ -1,6 +1,5 @@
 package dev.timon.registry.resources;
 
-import dev.timon.registry.printers.EventsV1EventColumns;
 import dev.timon.registry.printers.EventColumns;
 import dev.timon.registry.printers.EndpointSliceColumns;
 import dev.timon.registry.printers.EndpointsColumns;
@@ -120,21 +119,16 @@ public final class ClusterResources {
     }
 
     /**
-     * events.k8s.io/v1 events. Upstream stores both event APIs as one resource; here they are stored
-     * apart (a known gap: an event written through one API is not listed by the other).
+     * events.k8s.io/v1 events: a view of the stored core/v1 events, as upstream serves them, so an event written
+     * through either API is read, watched, changed and deleted through both under one name, uid and
+     * resourceVersion. Printed with the core/v1 event columns.
      */
-    public static ResourceDefinition<io.fabric8.kubernetes.api.model.events.v1.Event> eventsV1() {
+    public static ResourceDefinition<io.fabric8.kubernetes.api.model.events.v1.Event> eventsV1(ResourceDefinition<Event> events) {
         return ResourceDefinition.of(io.fabric8.kubernetes.api.model.events.v1.Event.class, "events.k8s.io", "v1",
                         "Event", "events")
                 .shortNames("ev")
-                .storagePrefix("events.k8s.io")
-                .columns(EventsV1EventColumns.columns())
-                .strategy(new ResourceStrategy<>() {
-                    @Override
-                    public boolean allowCreateOnUpdate() {
-                        return true;
-                    }
-                })
+                .viewOf(events, new EventsV1Conversion())
+                .strategy(new EventsV1Validation())
                 .build();
     }
 }

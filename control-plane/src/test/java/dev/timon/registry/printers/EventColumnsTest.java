@@ -2,8 +2,8 @@ package dev.timon.registry.printers;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.EventSeriesBuilder;
 import io.fabric8.kubernetes.api.model.MicroTime;
-import io.fabric8.kubernetes.api.model.events.v1.EventSeriesBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -30,28 +30,29 @@ class EventColumnsTest {
                 columns.stream().map(c -> c.cell().apply(e)).toList());
     }
 
+    /** An event as the events.k8s.io/v1 API writes it (stored as core/v1): eventTime and reporting fields only. */
     @Test
-    void eventsV1SingletonUsesEventTimeAndCountsOnce() {
-        var e = new io.fabric8.kubernetes.api.model.events.v1.EventBuilder()
+    void singletonUsesEventTimeAndCountsOnce() {
+        Event e = new EventBuilder()
                 .withNewMetadata().withName("lease.1").endMetadata()
-                .withType("Normal").withReason("LeaderElection").withNote("became leader")
-                .withNewRegarding().withKind("Lease").withName("kube-scheduler").endRegarding()
-                .withReportingController("scheduler").withReportingInstance("sched-1")
+                .withType("Normal").withReason("LeaderElection").withMessage("became leader")
+                .withNewInvolvedObject().withKind("Lease").withName("kube-scheduler").endInvolvedObject()
+                .withReportingComponent("scheduler").withReportingInstance("sched-1")
                 .withEventTime(new MicroTime(ago(45)))
                 .build();
         assertEquals(List.of("45s", "Normal", "LeaderElection", "lease/kube-scheduler", "", "scheduler, sched-1",
                         "became leader", "45s", 1L, "lease.1"),
-                EventsV1EventColumns.columns(Cells.CLOCK).stream().map(c -> c.cell().apply(e)).toList());
+                EventColumns.columns(Cells.CLOCK).stream().map(c -> c.cell().apply(e)).toList());
     }
 
     @Test
     void eventSeriesDecidesLastSeenAndCount() {
-        var e = new io.fabric8.kubernetes.api.model.events.v1.EventBuilder()
+        Event e = new EventBuilder()
                 .withNewMetadata().withName("x").endMetadata()
                 .withEventTime(new MicroTime(ago(600)))
                 .withSeries(new EventSeriesBuilder().withCount(4).withLastObservedTime(new MicroTime(ago(30))).build())
                 .build();
-        var columns = EventsV1EventColumns.columns(Cells.CLOCK);
+        var columns = EventColumns.columns(Cells.CLOCK);
         assertEquals("30s", Cells.cell(columns, "Last Seen", e));
         assertEquals("10m", Cells.cell(columns, "First Seen", e));
         assertEquals(4L, Cells.cell(columns, "Count", e));
