@@ -11,9 +11,12 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -30,15 +33,22 @@ public final class SchedulerBench {
     private static final String NAMESPACE = "timon-sched-bench";
     private static final String NODE_PREFIX = "bench-node-";
     private static final int CREATE_CONCURRENCY = 100;
+    /** Pods are created over this many connections, as by that many client processes: one HTTP/2 connection is
+     * served by one of the API server's event loops, so a single one would measure one core. */
+    private static final int CREATE_CONNECTIONS = 10;
     private static final String POD = "{\"metadata\":{\"name\":\"p-%d\",\"labels\":{\"app\":\"bench-pods\"}},\"spec\":"
             + "{\"nodeSelector\":{\"type\":\"hollow\"},"
             + "\"containers\":[{\"name\":\"main\",\"image\":\"busybox:1.36\",\"command\":[\"sleep\",\"3600\"]}]}}";
 
     private final BenchClient http;
+    private final List<BenchClient> creators = new ArrayList<>();
     private final KubernetesClient client;
 
-    private SchedulerBench(BenchClient http, KubernetesClient client) {
-        this.http = http;
+    private SchedulerBench(Path kubeconfig, KubernetesClient client) throws Exception {
+        this.http = new BenchClient(kubeconfig);
+        for (int i = 0; i < CREATE_CONNECTIONS; i++) {
+            creators.add(new BenchClient(kubeconfig));
+        }
         this.client = client;
     }
 
@@ -49,7 +59,7 @@ public final class SchedulerBench {
         int replicas = args.length > 3 ? Integer.parseInt(args[3]) : 1_000;
         try (KubernetesClient client = KubeClients.fromKubeconfig(kubeconfig);
              HollowNodes hollow = new HollowNodes(client, NODE_PREFIX, nodes, 32)) {
-            SchedulerBench bench = new SchedulerBench(new BenchClient(kubeconfig), client);
+            SchedulerBench bench = new SchedulerBench(kubeconfig, client);
             long start = System.nanoTime();
             hollow.start();
             System.out.printf("%d hollow nodes registered in %.1f s%n", nodes, (System.nanoTime() - start) / 1e9);
@@ -68,6 +78,8 @@ public final class SchedulerBench {
         long[] created = new long[count];
         long[] bound = new long[count];
         CountDownLatch allBound = new CountDownLatch(count);
+        boolean[] running = new boolean[count];
+        CountDownLatch allRunning = new CountDownLatch(count);
         Watch watch = client.pods().inNamespace(NAMESPACE).withLabel("app", "bench-pods").watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, Pod pod) {
@@ -78,6 +90,10 @@ public final class SchedulerBench {
                 if (bound[i] == 0) {
                     bound[i] = System.nanoTime();
                     allBound.countDown();
+                }
+                if (!running[i] && pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())) {
+                    running[i] = true;
+                    allRunning.countDown();
                 }
             }
 
@@ -91,7 +107,7 @@ public final class SchedulerBench {
         for (int i = 0; i < count; i++) {
             slots.acquire();
             created[i] = System.nanoTime();
-            http.post("/api/v1/namespaces/" + NAMESPACE + "/pods", POD.formatted(i)).whenComplete((response, error) -> {
+            creators.get(i % CREATE_CONNECTIONS).post("/api/v1/namespaces/" + NAMESPACE + "/pods", POD.formatted(i)).whenComplete((response, error) -> {
                 if (error != null || response.statusCode() != 201) {
                     failures.incrementAndGet();
                 }
@@ -100,6 +116,9 @@ public final class SchedulerBench {
         }
         double createSeconds = (System.nanoTime() - first) / 1e9;
         boolean done = allBound.await(10, TimeUnit.MINUTES);
+        // The nodes finish starting these pods before the Deployment is timed, so it does not queue behind them.
+        allRunning.await(5, TimeUnit.MINUTES);
+        double runningSeconds = (System.nanoTime() - first) / 1e9;
         watch.close();
         long last = Arrays.stream(bound).max().orElse(first);
         long[] latencies = new long[count];
@@ -117,6 +136,8 @@ public final class SchedulerBench {
         if (!done) {
             System.out.println("  (not every pod was bound within 10 minutes)");
         }
+        System.out.printf("  %d of %d pods Running %.1f s after the first create%n", count - allRunning.getCount(),
+                count, runningSeconds);
     }
 
     private void deployment(int replicas) throws Exception {
@@ -131,6 +152,7 @@ public final class SchedulerBench {
                 .endTemplate().endSpec().build();
         CountDownLatch available = new CountDownLatch(1);
         AtomicInteger seen = new AtomicInteger();
+        long start = System.nanoTime();
         Watch watch = client.apps().deployments().inNamespace(NAMESPACE).withName("bench").watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, Deployment d) {
@@ -145,13 +167,45 @@ public final class SchedulerBench {
             public void onClose(WatcherException cause) {
             }
         });
-        long start = System.nanoTime();
+        // Where the time goes: when each pod was first seen, seen bound and seen Ready, relative to the create.
+        Map<String, long[]> stages = new ConcurrentHashMap<>();
+        Watch pods = client.pods().inNamespace(NAMESPACE).withLabel("app", "bench-deploy").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                long[] at = stages.computeIfAbsent(pod.getMetadata().getName(), n -> new long[3]);
+                long now = System.nanoTime() - start;
+                mark(at, 0, now, true);
+                mark(at, 1, now, pod.getSpec().getNodeName() != null);
+                mark(at, 2, now, pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus()
+                        .getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
         client.apps().deployments().resource(deployment).create();
         boolean done = available.await(5, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
         watch.close();
+        pods.close();
         System.out.printf("deployment: %d of %d replicas Available %.1f s after creation%s%n", seen.get(), replicas,
                 seconds, done ? "" : " (gave up at the 5-minute bound)");
+        String[] names = {"created", "bound", "Ready"};
+        for (int stage = 0; stage < names.length; stage++) {
+            int i = stage;
+            long[] times = stages.values().stream().mapToLong(at -> at[i]).filter(t -> t > 0).sorted().toArray();
+            if (times.length > 0) {
+                System.out.printf("  pods %-7s half by %.1f s, all %d by %.1f s%n", names[stage],
+                        times[times.length / 2] / 1e9, times.length, times[times.length - 1] / 1e9);
+            }
+        }
+    }
+
+    private static void mark(long[] at, int stage, long now, boolean reached) {
+        if (reached && at[stage] == 0) {
+            at[stage] = now;
+        }
     }
 
     /** Deletes the namespace and the bench's nodes, waiting (bounded) for the namespace to go. */

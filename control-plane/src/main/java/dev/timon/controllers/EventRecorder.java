@@ -24,6 +24,8 @@ public final class EventRecorder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
     private static final int MAX_REMEMBERED = 4096;
+    /** Upstream's maxQueuedEvents: beyond this backlog new events are dropped rather than delaying other writes. */
+    private static final int MAX_QUEUED = 1000;
 
     private final KubernetesClient client;
     private final String component;
@@ -34,7 +36,7 @@ public final class EventRecorder implements AutoCloseable {
     public EventRecorder(KubernetesClient client, String component) {
         this.client = client;
         this.component = component;
-        this.writer = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
+        this.writer = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_QUEUED), r -> {
             Thread thread = new Thread(r, component + "-events");
             thread.setDaemon(true);
             return thread;

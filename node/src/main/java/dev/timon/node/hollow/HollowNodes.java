@@ -1,5 +1,6 @@
 package dev.timon.node.hollow;
 
+import dev.timon.kubelet.node.LeaseRenewer;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -9,8 +10,6 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -19,8 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +41,6 @@ public final class HollowNodes implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HollowNodes.class);
     private static final long COMPLETION_DELAY_MS = 2000;
-    private static final int LEASE_SECONDS = 40;
 
     private final KubernetesClient client;
     private final String prefix;
@@ -54,6 +50,7 @@ public final class HollowNodes implements AutoCloseable {
     /** Pods with a write in flight or queued, so repeated watch events do not duplicate work. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> completeAt = new ConcurrentHashMap<>();
+    private final Map<String, LeaseRenewer> leases = new ConcurrentHashMap<>();
     /**
      * Pod IPs count up from a random start, so several hollow-node processes (and restarts) rarely hand out the
      * same address; within 10.244.0.0/16, skipping .0 and .255.
@@ -252,29 +249,21 @@ public final class HollowNodes implements AutoCloseable {
         node.getMetadata().setUid(stored.getMetadata().getUid());
         node.setSpec(stored.getSpec());
         client.nodes().resource(node).updateStatus();
-        renewLease(name);
+        LeaseRenewer lease = new LeaseRenewer(client, name);
+        lease.renew();
+        leases.put(name, lease);
     }
 
     private void renewLeases() {
-        for (int i = 0; i < count; i++) {
-            String name = nodeName(i);
+        for (LeaseRenewer lease : leases.values()) {
             writers.execute(() -> {
                 try {
-                    renewLease(name);
+                    lease.renew();
                 } catch (KubernetesClientException e) {
-                    LOG.debug("lease {}: {}", name, e.getMessage());
+                    LOG.debug("lease renewal: {}", e.getMessage());
                 }
             });
         }
-    }
-
-    private void renewLease(String name) {
-        Lease lease = new LeaseBuilder()
-                .withNewMetadata().withName(name).withNamespace("kube-node-lease").endMetadata()
-                .withNewSpec().withHolderIdentity(name).withLeaseDurationSeconds(LEASE_SECONDS)
-                .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC)).endSpec()
-                .build();
-        client.leases().inNamespace("kube-node-lease").resource(lease).createOr(ops -> ops.update());
     }
 
     private static String now() {
