@@ -62,6 +62,9 @@ public class PodStartup {
             pods.list();
             writes.resource(pod(run + "-warmup", run, node, image)).dryRun().create();
             var acknowledged = Collections.synchronizedList(new ArrayList<Long>());
+            var cpu = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpuAtStart = cpu.getProcessCpuTime();
+            long cpuUsed;
             var pool = Executors.newFixedThreadPool(count);
             boolean all;
             try {
@@ -76,12 +79,14 @@ public class PodStartup {
                     });
                 }
                 all = done.await(120, TimeUnit.SECONDS);
+                cpuUsed = cpu.getProcessCpuTime() - cpuAtStart;
             } finally {
                 watch.close();
                 pool.shutdownNow();
                 pods.withLabel("bench", run).withGracePeriod(0).delete();
             }
             System.out.printf("create acknowledged: p50 %d ms, p99 %d ms%n", percentile(acknowledged, 50), percentile(acknowledged, 99));
+            System.out.printf("this client's own CPU while measuring: %d ms%n", cpuUsed / 1_000_000);
             System.out.printf("pods: %d/%d running; startup latency p50 %d ms, p99 %d ms, max %d ms%n", latencies.size(), count,
                     percentile(latencies, 50), percentile(latencies, 99), percentile(latencies, 100));
             // Bounded wait for the node to tear the pods down, so a following run does not share the node with them.
