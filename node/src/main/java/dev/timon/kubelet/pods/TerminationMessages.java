@@ -2,6 +2,7 @@ package dev.timon.kubelet.pods;
 
 import dev.timon.kubelet.server.LogTail;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 import runtime.v1.Api.ContainerState;
 import runtime.v1.Api.ContainerStatus;
 import runtime.v1.Api.Mount;
@@ -21,7 +24,8 @@ import runtime.v1.Api.Mount;
  * instance exited, what it wrote there (at most 4096 bytes) becomes its terminated state's message. With
  * {@code FallbackToLogsOnError}, a failed instance that wrote nothing gets the end of its log instead: the last 80
  * lines, at most 2048 bytes. The path and policy travel as container annotations, so an adopted container is read
- * the same way.
+ * the same way. A pod's messages together stay within 12 KiB: each container's is cut to an even share, as
+ * upstream's status manager does.
  */
 public final class TerminationMessages {
     static final String PATH_ANNOTATION = "io.kubernetes.container.terminationMessagePath";
@@ -30,6 +34,7 @@ public final class TerminationMessages {
     static final int MAX_FILE_BYTES = 4096;
     static final int MAX_LOG_LINES = 80;
     static final int MAX_LOG_BYTES = 2048;
+    static final int MAX_POD_BYTES = 12 * 1024;
 
     private TerminationMessages() {
     }
@@ -79,6 +84,26 @@ public final class TerminationMessages {
         } catch (IOException e) {
             return "Error on reading termination message from logs: " + e.getMessage();
         }
+    }
+
+    /**
+     * Cuts every terminated message (current and last state) to the pod's even share of 12 KiB: its first bytes,
+     * {@code MAX_POD_BYTES} divided by the number of containers and init containers.
+     */
+    public static void capPerPod(Pod pod, List<io.fabric8.kubernetes.api.model.ContainerStatus> statuses) {
+        int containers = pod.getSpec().getContainers().size() + pod.getSpec().getInitContainers().size();
+        int share = MAX_POD_BYTES / Math.max(1, containers);
+        for (var status : statuses) {
+            Stream.of(status.getState(), status.getLastState())
+                    .filter(state -> state != null && state.getTerminated() != null && state.getTerminated().getMessage() != null)
+                    .forEach(state -> state.getTerminated().setMessage(firstBytes(state.getTerminated().getMessage(), share)));
+        }
+    }
+
+    /** At most {@code max} bytes of the message's UTF-8; a character cut in two decodes as U+FFFD, as Go's JSON does. */
+    static String firstBytes(String message, int max) {
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        return bytes.length <= max ? message : new String(bytes, 0, max, StandardCharsets.UTF_8);
     }
 
     /** Deletes the message file of a container instance the runtime no longer keeps. */

@@ -67,6 +67,8 @@ public final class PodStatusGenerator {
                 unready.add(c.getName());
             }
         }
+        TerminationMessages.capPerPod(pod, initStatuses);
+        TerminationMessages.capPerPod(pod, statuses);
         String phase = phase(pod, previous.getPhase(), initDone, initFailed, statuses);
         boolean terminal = SUCCEEDED.equals(phase) || FAILED.equals(phase);
 

@@ -63,4 +63,26 @@ class TerminationMessagesTest {
         assertEquals("", TerminationMessages.read(exited(0, "FallbackToLogsOnError", file, log(5))));
         assertEquals("", TerminationMessages.read(exited(2, "File", file, log(5))));
     }
+
+    @Test
+    void aPodsMessagesShareTwelveKibEvenly() {
+        var pod = new io.fabric8.kubernetes.api.model.PodBuilder().withNewSpec()
+                .addNewContainer().withName("a").endContainer().addNewContainer().withName("b").endContainer()
+                .addNewInitContainer().withName("init").endInitContainer().endSpec().build();
+        var big = new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName("a")
+                .withNewState().withNewTerminated().withMessage("x".repeat(4096)).endTerminated().endState()
+                .withNewLastState().withNewTerminated().withMessage("é".repeat(3000)).endTerminated().endLastState().build();
+        var small = new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName("b")
+                .withNewState().withNewTerminated().withMessage("ok").endTerminated().endState().build();
+        TerminationMessages.capPerPod(pod, java.util.List.of(big, small));
+        assertEquals("x".repeat(4096), big.getState().getTerminated().getMessage()); // 12 KiB / 3 = 4096: fits
+        // 3000 two-byte characters cut at 4096 bytes: 2048 whole characters.
+        assertEquals("é".repeat(2048), big.getLastState().getTerminated().getMessage());
+        assertEquals("ok", small.getState().getTerminated().getMessage());
+    }
+
+    @Test
+    void aCutCharacterBecomesTheReplacementCharacter() {
+        assertEquals("a\uFFFD", TerminationMessages.firstBytes("aé", 2));
+    }
 }
