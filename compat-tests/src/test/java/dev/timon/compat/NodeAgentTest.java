@@ -121,6 +121,14 @@ class NodeAgentTest {
         var exec = cri.execSync(pod.getStatus().getContainerStatuses().get(0).getContainerID().substring("containerd://".length()),
                 List.of("cat", "/etc/settings/greeting"), Duration.ofSeconds(10)).join();
         assertEquals("hello-from-configmap", exec.getStdout().toStringUtf8());
+        // An update reaches the running container's files at the next periodic sync.
+        cluster.kubectl("", "patch", "configmap", "settings", "-n", "default", "--type=merge", "-p",
+                "{\"data\":{\"greeting\":\"updated\"}}");
+        String containerId = pod.getStatus().getContainerStatuses().get(0).getContainerID().substring("containerd://".length());
+        String seen = Await.until("the updated greeting in the container", NodeCluster.SYNC_FREQUENCY.multipliedBy(4),
+                () -> cri.execSync(containerId, List.of("cat", "/etc/settings/greeting"), Duration.ofSeconds(10)).join()
+                        .getStdout().toStringUtf8(), "updated"::equals);
+        assertEquals("updated", seen);
     }
 
     @Test

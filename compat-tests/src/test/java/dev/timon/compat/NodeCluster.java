@@ -47,6 +47,8 @@ final class NodeCluster implements AutoCloseable {
     static final Site POD_SETUP_TEST = new Site("ps-node", "10.244.236.0/24", "timonps0", 5112, 2682, 6682, 10272);
     /** Bounded wait for a pod to reach a state: generous, as other suites may share the machine's two cores. */
     static final Duration POD_WAIT = Duration.ofSeconds(90);
+    /** Shorter than the node agent's default minute, so a configMap update reaches a pod within a test's patience. */
+    static final Duration SYNC_FREQUENCY = Duration.ofSeconds(3);
 
     final Site site;
     final Path home;
@@ -98,7 +100,7 @@ final class NodeCluster implements AutoCloseable {
 
     void startAgent() throws Exception {
         agent = NodeAgent.start(new NodeAgentConfig(kubeconfig(), site.node(), containerdSocket(), home.resolve("node"),
-                site.podCidr(), null, true, home.resolve("pki"), site.kubeletPort()));
+                site.podCidr(), null, true, home.resolve("pki"), site.kubeletPort(), SYNC_FREQUENCY));
     }
 
     void stopAgent() {

@@ -113,6 +113,8 @@ public final class NodeAgent implements AutoCloseable {
                 LOG.error("pod informer failed to start", e);
             }
         });
+        long syncMillis = config.syncFrequency().toMillis();
+        timer.scheduleWithFixedDelay(pods.workers()::resyncAll, syncMillis, syncMillis, TimeUnit.MILLISECONDS);
         new RuntimeChanges(cri, pods.workers(), uid -> informer.hasSynced()
                 && informer.getStore().list().stream().noneMatch(p -> uid.equals(p.getMetadata().getUid())))
                 .start(timer);

@@ -1,6 +1,9 @@
 package dev.timon.kubelet;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The node agent's flags.
@@ -11,14 +14,18 @@ import java.nio.file.Path;
  *                    null runs no node server
  * @param port        the node server's port, reported as the Node's kubelet endpoint (upstream's --port); a second
  *                    node agent on one machine needs its own
+ * @param syncFrequency how often every pod is synced even when nothing announced a change, which refreshes its
+ *                    configMap, secret and downward API volumes (upstream's --sync-frequency, default 1m)
  */
 public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdSocket, Path dataDir, String podCidr,
-                              String nodeIp, boolean failSwapOn, Path pkiDir, int port) {
+                              String nodeIp, boolean failSwapOn, Path pkiDir, int port, Duration syncFrequency) {
 
     public static final int DEFAULT_PORT = 10250;
+    public static final Duration DEFAULT_SYNC_FREQUENCY = Duration.ofMinutes(1);
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     private static final String USAGE = "usage: NodeAgentMain --kubeconfig K --node-name N --containerd-socket S "
-            + "--data-dir D --pod-cidr C [--node-ip IP] [--fail-swap-on=false] [--pki-dir P] [--port 10250]";
+            + "--data-dir D --pod-cidr C [--node-ip IP] [--fail-swap-on=false] [--pki-dir P] [--port 10250] [--sync-frequency 1m]";
 
     public static NodeAgentConfig fromArgs(String[] args) {
         Path kubeconfig = null;
@@ -30,6 +37,7 @@ public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdS
         Path pkiDir = null;
         boolean failSwapOn = true;
         int port = DEFAULT_PORT;
+        Duration syncFrequency = DEFAULT_SYNC_FREQUENCY;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.startsWith("--fail-swap-on")) {
@@ -49,6 +57,7 @@ public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdS
                 case "--node-ip" -> nodeIp = value;
                 case "--pki-dir" -> pkiDir = Path.of(value).toAbsolutePath();
                 case "--port" -> port = Integer.parseInt(value);
+                case "--sync-frequency" -> syncFrequency = duration(value);
                 default -> throw new IllegalArgumentException("unknown flag " + arg + "\n" + USAGE);
             }
         }
@@ -56,6 +65,27 @@ public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdS
             throw new IllegalArgumentException(USAGE);
         }
         return new NodeAgentConfig(kubeconfig.toAbsolutePath(), nodeName, socket.toAbsolutePath(), dataDir.toAbsolutePath(),
-                podCidr, nodeIp, failSwapOn, pkiDir, port);
+                podCidr, nodeIp, failSwapOn, pkiDir, port, syncFrequency);
+    }
+
+    /** A Go-style duration such as 90s, 1m30s or 500ms. */
+    static Duration duration(String value) {
+        Matcher part = DURATION_PART.matcher(value);
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (part.find() && part.start() == end) {
+            long amount = Long.parseLong(part.group(1));
+            total = total.plus(switch (part.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            });
+            end = part.end();
+        }
+        if (end == 0 || end != value.length() || total.isZero()) {
+            throw new IllegalArgumentException("--sync-frequency: not a positive duration: " + value);
+        }
+        return total;
     }
 }

@@ -55,6 +55,18 @@ final class ContainerStarter {
         this.allocatable = allocatable;
     }
 
+    /**
+     * Rewrites the configMap, secret and downward API files of a running pod from their sources, so containers see
+     * updates (files only change when their content did). A source gone missing keeps the files as they were and is reported, as upstream's FailedMount.
+     */
+    void refreshVolumes(Pod pod, Sandbox sandbox) {
+        try {
+            volumes.setUp(pod, new PodFields(pod, sandbox.podIp(), hostIp, allocatable));
+        } catch (ConfigException e) {
+            events.warning(pod, "", "FailedMount", "MountVolume.SetUp failed: " + e.getMessage());
+        }
+    }
+
     /** Yields whether the container runs now. */
     boolean start(PodState state, Pod pod, Container container, Sandbox sandbox, int restartCount) {
         String fieldPath = Containers.fieldPath(pod, container.getName());

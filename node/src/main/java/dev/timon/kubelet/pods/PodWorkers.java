@@ -78,6 +78,15 @@ public final class PodWorkers {
         timer.schedule(() -> wake(uid), delay, TimeUnit.MILLISECONDS);
     }
 
+    /** Syncs every pod the node runs, as upstream's periodic sync does, whether or not anything announced a change. */
+    public void resyncAll() {
+        for (Worker worker : workers.values()) {
+            if (worker.state.pod != null) {
+                schedule(worker);
+            }
+        }
+    }
+
     public Set<String> uids() {
         return workers.keySet();
     }
