@@ -2,11 +2,13 @@ package dev.timon.kubelet.node;
 
 import dev.timon.kubelet.pods.PodResources;
 import dev.timon.kubelet.pods.Qos;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.ArrayList;
@@ -117,6 +119,29 @@ public final class PodCgroups {
         for (var file : resources.cgroupV1Files().entrySet()) {
             write(name, file.getKey(), file.getValue());
         }
+    }
+
+    /**
+     * Gives the burstable class the CPU weight its pods requested together, as upstream's QoS manager does whenever
+     * a pod starts or goes (best-effort pods keep the minimum; guaranteed pods sit at the root with their own).
+     */
+    public void resizeBurstable(Collection<Pod> pods) {
+        if (!available()) {
+            return;
+        }
+        long milliCpu = pods.stream().filter(pod -> Qos.BURSTABLE.equals(Qos.of(pod)) && !finished(pod))
+                .mapToLong(PodResources::cpuRequestMillis).sum();
+        try {
+            write(List.of(ROOT, BURSTABLE), "cpu.shares", PodResources.shares(milliCpu));
+        } catch (IOException e) {
+            LOG.warn("cannot resize /{}/{} ({})", ROOT, BURSTABLE, e.toString());
+        }
+    }
+
+    /** Terminal or being deleted: its containers no longer count. */
+    private static boolean finished(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return "Succeeded".equals(phase) || "Failed".equals(phase) || pod.getMetadata().getDeletionTimestamp() != null;
     }
 
     /** Removes the pod's (by now empty) cgroups and the runtime's leftovers below them; best effort. */

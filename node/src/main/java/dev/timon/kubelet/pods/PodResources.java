@@ -33,12 +33,17 @@ public record PodResources(long cpuShares, Long cpuQuotaMicros, Long memoryLimit
         all.addAll(spec.getContainers());
         boolean cpuLimited = all.stream().allMatch(c -> positive(Qos.limits(c).get("cpu")));
         boolean memoryLimited = all.stream().allMatch(c -> positive(Qos.limits(c).get("memory")));
-        long shares = shares(podTotal(spec.getInitContainers(), spec.getContainers(), c -> millis(Qos.requests(c).get("cpu"))));
+        long shares = shares(cpuRequestMillis(pod));
         Long quota = cpuLimited
                 ? quota(podTotal(spec.getInitContainers(), spec.getContainers(), c -> millis(Qos.limits(c).get("cpu")))) : null;
         Long memory = memoryLimited
                 ? podTotal(spec.getInitContainers(), spec.getContainers(), c -> bytes(Qos.limits(c).get("memory"))) : null;
         return new PodResources(shares, quota, memory);
+    }
+
+    /** The pod's CPU request in millicores (upstream's PodRequests): its app containers', or its largest init container's. */
+    public static long cpuRequestMillis(Pod pod) {
+        return podTotal(pod.getSpec().getInitContainers(), pod.getSpec().getContainers(), c -> millis(Qos.requests(c).get("cpu")));
     }
 
     /** Upstream's MilliCPUToShares: 1024 shares per CPU, within [2, 262144]. */

@@ -149,6 +149,7 @@ public final class PodSyncer implements PodWorkers.Sync {
         }
         var config = sandboxes.build(pod, attempt);
         try {
+            cgroups.resizeBurstable(workers.pods());
             cgroups.ensurePod(Qos.of(pod), state.uid, PodResources.of(pod));
             Files.createDirectories(sandboxes.logDirectory(pod));
             String id = cri.runPodSandbox(config, "").join();
@@ -284,6 +285,7 @@ public final class PodSyncer implements PodWorkers.Sync {
         probes.retain(uid, java.util.Set.of());
         volumes.tearDown(uid);
         cgroups.removePod(uid);
+        cgroups.resizeBurstable(workers.pods());
         images.forget(uid);
         restarts.forgetPrefix(uid + "/");
         statusWriter.forget(uid);

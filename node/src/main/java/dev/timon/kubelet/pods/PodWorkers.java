@@ -3,7 +3,9 @@ package dev.timon.kubelet.pods;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -85,6 +87,11 @@ public final class PodWorkers {
                 schedule(worker);
             }
         }
+    }
+
+    /** The pods the node runs, as last seen. */
+    public List<Pod> pods() {
+        return workers.values().stream().map(worker -> worker.state.pod).filter(Objects::nonNull).toList();
     }
 
     public Set<String> uids() {
