@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Compacts etcd's history as the API server upstream does: every interval, everything older than the revision
- * seen one interval before goes. Watches and continue tokens older than that get 410 Gone and re-list.
+ * seen one interval before goes. Watches and continue tokens older than that get 410 Gone and re-list. Then a
+ * member whose database file has grown to more than twice its content (and over {@link #DEFRAG_MIN_BYTES}) is
+ * defragmented, which upstream leaves to operators: without it a busy cluster's file reaches etcd's quota and
+ * every write fails.
  */
 public final class Compactor implements AutoCloseable {
 
@@ -23,6 +26,7 @@ public final class Compactor implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    static final long DEFRAG_MIN_BYTES = 256L * 1024 * 1024;
     private long previousRevision;
 
     public Compactor(EtcdStore store) {
@@ -39,6 +43,10 @@ public final class Compactor implements AutoCloseable {
         store.currentRevision().thenCompose(current -> {
             previousRevision = current;
             return target > 0 ? store.compact(target) : CompletableFuture.completedFuture(null);
+        }).thenCompose(v -> store.defragmentSparse(DEFRAG_MIN_BYTES)).thenAccept(defragmented -> {
+            if (!defragmented.isEmpty()) {
+                LOG.info("defragmented etcd {}", defragmented);
+            }
         }).whenComplete((v, error) -> {
             if (error != null && !String.valueOf(error.getMessage()).contains("compacted")) {
                 LOG.warn("etcd compaction to {} failed: {}", target, error.toString());

@@ -32,10 +32,12 @@ public final class EtcdStore implements AutoCloseable {
 
     private final Client client;
     private final KV kv;
+    private final List<String> endpoints;
 
-    private EtcdStore(Client client) {
+    private EtcdStore(Client client, List<String> endpoints) {
         this.client = client;
         this.kv = client.getKVClient();
+        this.endpoints = endpoints;
     }
 
     /** Large enough for a page of big objects; lists larger than a page are read page by page. */
@@ -44,7 +46,8 @@ public final class EtcdStore implements AutoCloseable {
     private static final int PAGE_KEYS = 1_000;
 
     public static EtcdStore connect(String endpoints) {
-        return new EtcdStore(Client.builder().endpoints(endpoints.split(",")).maxInboundMessageSize(MAX_MESSAGE_BYTES).build());
+        String[] each = endpoints.split(",");
+        return new EtcdStore(Client.builder().endpoints(each).maxInboundMessageSize(MAX_MESSAGE_BYTES).build(), List.of(each));
     }
 
     public CompletableFuture<Optional<StoredValue>> get(String key) {
@@ -126,6 +129,37 @@ public final class EtcdStore implements AutoCloseable {
 
     public CompletableFuture<Void> compact(long revision) {
         return kv.compact(revision).thenApply(r -> null);
+    }
+
+    /**
+     * Defragments, one member after the other, each member whose database file is over {@code minBytes} and more than
+     * twice what it holds: compaction frees pages inside the file but never shrinks it, and etcd refuses writes
+     * once the file reaches its quota. A member answers nothing while it defragments. Yields the members done.
+     */
+    public CompletableFuture<List<String>> defragmentSparse(long minBytes) {
+        var maintenance = client.getMaintenanceClient();
+        CompletableFuture<List<String>> done = CompletableFuture.completedFuture(List.of());
+        for (String endpoint : endpoints) {
+            done = done.thenCompose(sofar -> maintenance.statusMember(endpoint).thenCompose(status -> {
+                if (status.getDbSize() <= minBytes || status.getDbSize() <= 2 * status.getDbSizeInUse()) {
+                    return CompletableFuture.completedFuture(sofar);
+                }
+                return maintenance.defragmentMember(endpoint).thenApply(r -> {
+                    var all = new ArrayList<>(sofar);
+                    all.add(endpoint);
+                    return List.copyOf(all);
+                });
+            }));
+        }
+        return done;
+    }
+
+    /** The database file's size on each member. */
+    public CompletableFuture<List<Long>> databaseSizes() {
+        var maintenance = client.getMaintenanceClient();
+        var sizes = endpoints.stream().map(e -> maintenance.statusMember(e).thenApply(s -> s.getDbSize())).toList();
+        return CompletableFuture.allOf(sizes.toArray(CompletableFuture[]::new))
+                .thenApply(v -> sizes.stream().map(CompletableFuture::join).toList());
     }
 
     @Override

@@ -1,0 +1,46 @@
+package dev.timon.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Defragmentation against a real etcd: a file grown by deleted, compacted history shrinks; a dense one is left. */
+class EtcdDefragmentTest {
+
+    @Test
+    void aSparseDatabaseFileShrinksAndADenseOneIsLeftAlone() throws Exception {
+        try (TestEtcd etcd = TestEtcd.start(); EtcdStore store = etcd.connect()) {
+            // A dense file (nothing deleted) is not worth a defragmentation, however small the threshold.
+            assertEquals(List.of(), store.defragmentSparse(0).get(30, TimeUnit.SECONDS));
+
+            byte[] value = new byte[64 * 1024];
+            var writes = new java.util.ArrayList<CompletableFuture<?>>();
+            for (int i = 0; i < 500; i++) {
+                writes.add(store.commit(List.of(), Map.of("/registry/big/" + i, value), List.of()));
+            }
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            for (int i = 0; i < 500; i++) {
+                store.commit(List.of(), Map.of(), List.of("/registry/big/" + i)).get(30, TimeUnit.SECONDS);
+            }
+            store.compact(store.currentRevision().get(10, TimeUnit.SECONDS)).get(30, TimeUnit.SECONDS);
+            long before = store.databaseSizes().get(10, TimeUnit.SECONDS).get(0);
+            assertTrue(before > 20 * 1024 * 1024, "the file holds the deleted history: " + before);
+
+            // Compaction frees the pages in the background: the member turns sparse a moment later.
+            List<String> defragmented = List.of();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (defragmented.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                defragmented = store.defragmentSparse(0).get(60, TimeUnit.SECONDS);
+            }
+            assertEquals(1, defragmented.size());
+            long after = store.databaseSizes().get(10, TimeUnit.SECONDS).get(0);
+            assertTrue(after < before / 4, "defragmented from " + before + " to " + after + " bytes");
+        }
+    }
+}
