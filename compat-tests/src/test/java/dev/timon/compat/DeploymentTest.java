@@ -32,25 +32,8 @@ class DeploymentTest extends OnHollowNodes {
     }
 
     String deployment(String name, int replicas, String image, int maxUnavailable, int maxSurge) {
-        return """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: %s}
-                spec:
-                  replicas: %d
-                  strategy:
-                    type: RollingUpdate
-                    rollingUpdate: {maxUnavailable: %d, maxSurge: %d}
-                  selector:
-                    matchLabels: {app: %s}
-                  template:
-                    metadata:
-                      labels: {app: %s}
-                    spec:
-                      containers:
-                      - name: main
-                        image: %s
-                """.formatted(name, replicas, maxUnavailable, maxSurge, name, name, image);
+        return Manifests.deployment(name, name, replicas, Manifests.rollingUpdate(maxUnavailable, maxSurge),
+                Manifests.container("main", image));
     }
 
     /** Pods of the namespace that are Ready and not being deleted. */

@@ -29,27 +29,6 @@ class KubectlBasicsTest {
         return kubectl.apply(namespace, yaml);
     }
 
-    private static String deployment(String name, int replicas, String image) {
-        return """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata:
-                  name: %s
-                  labels: {app: %s}
-                spec:
-                  replicas: %d
-                  selector:
-                    matchLabels: {app: %s}
-                  template:
-                    metadata:
-                      labels: {app: %s}
-                    spec:
-                      containers:
-                      - name: main
-                        image: %s
-                """.formatted(name, name, replicas, name, name, image);
-    }
-
     @Test
     void versionReportsMinor32AndDiscoveryListsEveryResource() {
         assertTrue(ok("version").out().contains("Server Version: v1.32"));
@@ -64,9 +43,9 @@ class KubectlBasicsTest {
     @Test
     void applyCreatesConfiguresAndLeavesUnchanged() {
         ok("create", "namespace", "apply-ns");
-        assertTrue(apply("apply-ns", deployment("web", 2, "nginx:1.25")).out().contains("deployment.apps/web created"));
-        assertTrue(apply("apply-ns", deployment("web", 2, "nginx:1.25")).out().contains("deployment.apps/web unchanged"));
-        assertTrue(apply("apply-ns", deployment("web", 3, "nginx:1.25")).out().contains("deployment.apps/web configured"));
+        assertTrue(apply("apply-ns", Manifests.deployment("web", 2, "nginx:1.25")).out().contains("deployment.apps/web created"));
+        assertTrue(apply("apply-ns", Manifests.deployment("web", 2, "nginx:1.25")).out().contains("deployment.apps/web unchanged"));
+        assertTrue(apply("apply-ns", Manifests.deployment("web", 3, "nginx:1.25")).out().contains("deployment.apps/web configured"));
         assertEquals("3", ok("get", "deploy", "web", "-n", "apply-ns", "-o", "jsonpath={.spec.replicas}").out());
         assertEquals("2", ok("get", "deploy", "web", "-n", "apply-ns", "-o", "jsonpath={.metadata.generation}").out());
     }
@@ -74,7 +53,7 @@ class KubectlBasicsTest {
     @Test
     void getPrintsUpstreamColumnsAndFormats() {
         ok("create", "namespace", "get-ns");
-        apply("get-ns", deployment("api", 1, "busybox:1.36"));
+        apply("get-ns", Manifests.deployment("api", 1, "busybox:1.36"));
         String table = ok("get", "deployments", "-n", "get-ns").out();
         assertTrue(table.lines().findFirst().orElse("").matches("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE"), table);
         String wide = ok("get", "deployments", "-n", "get-ns", "-o", "wide").out();
@@ -112,7 +91,7 @@ class KubectlBasicsTest {
     @Test
     void labelAnnotatePatchAndScaleChangeTheStoredObject() {
         ok("create", "namespace", "edit-ns");
-        apply("edit-ns", deployment("web", 1, "nginx:1.25"));
+        apply("edit-ns", Manifests.deployment("web", 1, "nginx:1.25"));
         ok("label", "deploy", "web", "-n", "edit-ns", "tier=front");
         ok("annotate", "deploy", "web", "-n", "edit-ns", "owner=team-a");
         ok("patch", "deploy", "web", "-n", "edit-ns", "--type=merge", "-p", "{\"spec\":{\"minReadySeconds\":5}}");
@@ -177,7 +156,7 @@ class KubectlBasicsTest {
     @Test
     void describeShowsTheObjectAndItsEvents() {
         ok("create", "namespace", "describe-ns");
-        apply("describe-ns", deployment("web", 2, "nginx:1.25"));
+        apply("describe-ns", Manifests.deployment("web", 2, "nginx:1.25"));
         String described = ok("describe", "deployment", "web", "-n", "describe-ns").out();
         assertTrue(described.contains("Name:                   web"), described);
         assertTrue(described.contains("Replicas:               2 desired"), described);

@@ -45,7 +45,7 @@ class KubectlFidelityTest {
     private record Container(String name, String image, List<Integer> ports, List<String> env) {
 
         String yaml() {
-            StringBuilder out = new StringBuilder("      - name: " + name + "\n        image: " + image + "\n");
+            StringBuilder out = new StringBuilder(Manifests.container(name, image));
             if (!ports.isEmpty()) {
                 out.append("        ports:\n");
                 ports.forEach(p -> out.append("        - containerPort: ").append(p).append('\n'));
@@ -73,23 +73,7 @@ class KubectlFidelityTest {
     }
 
     private static String deployment(String name, String app, int replicas, List<Container> containers) {
-        return """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata:
-                  name: %s
-                  labels: {app: %s}
-                spec:
-                  replicas: %d
-                  selector:
-                    matchLabels: {app: %s}
-                  template:
-                    metadata:
-                      labels: {app: %s}
-                    spec:
-                      containers:
-                """.formatted(name, app, replicas, app, app)
-                + containers.stream().map(Container::yaml).collect(Collectors.joining());
+        return Manifests.deployment(name, app, replicas, "", containers.stream().map(Container::yaml).collect(Collectors.joining()));
     }
 
     private static String deployment(String name, int replicas) {
