@@ -64,7 +64,13 @@ public final class TestEtcd implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** The client URL, e.g. http://127.0.0.1:40123. */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** A loopback port free at the time of asking. */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

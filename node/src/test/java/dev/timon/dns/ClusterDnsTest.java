@@ -1,6 +1,6 @@
 package dev.timon.dns;
 
-import dev.timon.testcluster.TestControlPlane;
+import dev.timon.controlplane.TestControlPlane;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -52,7 +52,7 @@ class ClusterDnsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        client = TestControlPlane.get().client();
+        client = TestControlPlane.get().newClient();
         client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).serverSideApply();
         Service web = client.resource(service(NS, "web", null, port("http", 80, "8080"))).create();
         webIp = web.getSpec().getClusterIP();

@@ -1,6 +1,6 @@
 package dev.timon.proxy;
 
-import dev.timon.testcluster.TestControlPlane;
+import dev.timon.controlplane.TestControlPlane;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -68,7 +68,7 @@ class ServiceProxyIntegrationTest {
         for (Pod pod : PODS) {
             createPod(pod);
         }
-        client = TestControlPlane.get().client();
+        client = TestControlPlane.get().newClient();
         client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).serverSideApply();
         web = client.resource(new ServiceBuilder(Fixtures.service(NS, "web", null, nodePort("http", 80, 0)))
                 .editSpec().withType("NodePort").endSpec().build()).create();
