@@ -1,5 +1,7 @@
 package dev.timon.apiserver;
 
+import io.vertx.core.http.HttpServerRequest;
+
 import java.util.List;
 import java.util.Set;
 
@@ -12,6 +14,12 @@ public record RequestInfo(String group, String version, String namespace, String
 
     /** Namespace subresources that are not resources inside the namespace. */
     private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
+
+    /** A watch: the legacy /watch/ path, or ?watch=true (or 1) on a collection. */
+    public boolean isWatch(HttpServerRequest request) {
+        String watch = request.getParam("watch");
+        return legacyWatch || "true".equals(watch) || "1".equals(watch);
+    }
 
     /** Returns null when the path is not a resource path. */
     public static RequestInfo parse(String path) {

@@ -46,11 +46,7 @@ final class RequestMetrics {
         HttpMethod method = request.method();
         boolean collection = info.name() == null;
         if (method.equals(HttpMethod.GET)) {
-            String watch = request.getParam("watch");
-            if (info.legacyWatch() || "true".equals(watch) || "1".equals(watch)) {
-                return "WATCH";
-            }
-            return collection ? "LIST" : "GET";
+            return info.isWatch(request) ? "WATCH" : collection ? "LIST" : "GET";
         }
         if (method.equals(HttpMethod.DELETE) && collection) {
             return "DELETECOLLECTION";

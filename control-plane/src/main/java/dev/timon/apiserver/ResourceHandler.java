@@ -100,7 +100,7 @@ public final class ResourceHandler {
         WriteOptions writeOptions = writeOptions(request);
         if (method.equals(HttpMethod.GET)) {
             if (info.name() == null) {
-                if (info.legacyWatch() || "true".equals(request.getParam("watch")) || "1".equals(request.getParam("watch"))) {
+                if (info.isWatch(request)) {
                     watch(request, def, info);
                 } else {
                     list(context, request, def, info);

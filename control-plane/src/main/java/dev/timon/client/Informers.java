@@ -85,10 +85,9 @@ public final class Informers implements AutoCloseable {
         if (required.size() == 1) {
             return candidates;
         }
-        return candidates.stream().filter(object -> {
-            Map<String, String> labels = object.getMetadata().getLabels();
-            return required.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
-        }).toList();
+        // Every candidate has labels: the index found it by one of them.
+        return candidates.stream()
+                .filter(object -> object.getMetadata().getLabels().entrySet().containsAll(required.entrySet())).toList();
     }
 
     /** A cached object by namespace and name (namespace null or "" for cluster-scoped objects). */

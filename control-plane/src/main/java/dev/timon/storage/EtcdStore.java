@@ -138,20 +138,15 @@ public final class EtcdStore implements AutoCloseable {
      */
     public CompletableFuture<List<String>> defragmentSparse(long minBytes) {
         var maintenance = client.getMaintenanceClient();
-        CompletableFuture<List<String>> done = CompletableFuture.completedFuture(List.of());
+        List<String> defragmented = new ArrayList<>(); // filled by one step after the other
+        CompletableFuture<Void> steps = CompletableFuture.completedFuture(null);
         for (String endpoint : endpoints) {
-            done = done.thenCompose(sofar -> maintenance.statusMember(endpoint).thenCompose(status -> {
-                if (status.getDbSize() <= minBytes || status.getDbSize() <= 2 * status.getDbSizeInUse()) {
-                    return CompletableFuture.completedFuture(sofar);
-                }
-                return maintenance.defragmentMember(endpoint).thenApply(r -> {
-                    var all = new ArrayList<>(sofar);
-                    all.add(endpoint);
-                    return List.copyOf(all);
-                });
-            }));
+            steps = steps.thenCompose(v -> maintenance.statusMember(endpoint)).thenCompose(status ->
+                    status.getDbSize() > minBytes && status.getDbSize() > 2 * status.getDbSizeInUse()
+                            ? maintenance.defragmentMember(endpoint).thenRun(() -> defragmented.add(endpoint))
+                            : CompletableFuture.completedFuture(null));
         }
-        return done;
+        return steps.thenApply(v -> List.copyOf(defragmented));
     }
 
     /** The database file's size on each member. */

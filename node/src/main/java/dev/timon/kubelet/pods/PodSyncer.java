@@ -103,11 +103,11 @@ public final class PodSyncer implements PodWorkers.Sync {
         }
         Sandbox sandbox = ensureSandbox(state, pod, runtime);
         boolean changed = sandbox != null && runtime.readySandbox() == null;
-        if (sandbox != null && !changed) {
-            starter.refreshVolumes(pod, sandbox); // a new sandbox's containers set them up as they start
-        }
         if (sandbox != null) {
             changed |= startContainers(state, pod, runtime, sandbox);
+            if (!changed) {
+                starter.refreshVolumes(pod, sandbox); // a container that started has just set them up
+            }
         }
         if (changed) {
             runtime = RuntimePod.inspect(cri, state.uid);
