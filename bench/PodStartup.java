@@ -64,6 +64,7 @@ public class PodStartup {
             var acknowledged = Collections.synchronizedList(new ArrayList<Long>());
             var cpu = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long cpuAtStart = cpu.getProcessCpuTime();
+            long[] machineAtStart = machineCpuTicks();
             long cpuUsed;
             var pool = Executors.newFixedThreadPool(count);
             boolean all;
@@ -80,6 +81,7 @@ public class PodStartup {
                 }
                 all = done.await(120, TimeUnit.SECONDS);
                 cpuUsed = cpu.getProcessCpuTime() - cpuAtStart;
+                machineAtStart = machineCpuDelta(machineAtStart);
             } finally {
                 watch.close();
                 pool.shutdownNow();
@@ -87,6 +89,9 @@ public class PodStartup {
             }
             System.out.printf("create acknowledged: p50 %d ms, p99 %d ms%n", percentile(acknowledged, 50), percentile(acknowledged, 99));
             System.out.printf("this client's own CPU while measuring: %d ms%n", cpuUsed / 1_000_000);
+            if (machineAtStart != null) {
+                System.out.printf("the machine's CPU while measuring: %d ms busy, %d ms idle%n", machineAtStart[0], machineAtStart[1]);
+            }
             System.out.printf("pods: %d/%d running; startup latency p50 %d ms, p99 %d ms, max %d ms%n", latencies.size(), count,
                     percentile(latencies, 50), percentile(latencies, 99), percentile(latencies, 100));
             // Bounded wait for the node to tear the pods down, so a following run does not share the node with them.
@@ -104,6 +109,31 @@ public class PodStartup {
                 .withNewSpec().withNodeName(node).withTerminationGracePeriodSeconds(0L)
                 .addNewContainer().withName("main").withImage(image).withImagePullPolicy("IfNotPresent")
                 .withCommand("sleep", "3600").endContainer().endSpec().build();
+    }
+
+    /** Busy and idle CPU time of the whole machine so far, in ms (Linux /proc/stat); null elsewhere. */
+    private static long[] machineCpuTicks() {
+        try {
+            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            long idle = 0;
+            for (int i = 1; i <= 8 && i < fields.length; i++) { // guest time (9, 10) is already in user
+                long ticks = Long.parseLong(fields[i]);
+                if (i == 4 || i == 5) {
+                    idle += ticks; // idle and iowait
+                } else {
+                    busy += ticks;
+                }
+            }
+            return new long[] {busy * 10, idle * 10}; // USER_HZ is 100 on Linux
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static long[] machineCpuDelta(long[] start) {
+        long[] now = machineCpuTicks();
+        return start == null || now == null ? null : new long[] {now[0] - start[0], now[1] - start[1]};
     }
 
     private static long percentile(List<Long> values, int p) {

@@ -16,7 +16,9 @@ node_agent_start() {
   mkdir -p "$home/run" "$home/logs" "$home/node"
   process_alive "$pidfile" dev.timon.kubelet.NodeAgentMain && return 0
   node_netns
-  process_spawn "$pidfile" "$log" "${NODE_NETNS[@]}" java -cp "$classes:$lib/*" dev.timon.kubelet.NodeAgentMain \
+  # C1 only: the agent's work comes in bursts (30 pods at once), between which the JVM's C2 compiler recompiled
+  # hundreds of methods per burst, 2 of the agent's 3 s of CPU for 30 pod starts; with C1 alone it used 1.2 s.
+  process_spawn "$pidfile" "$log" "${NODE_NETNS[@]}" java -XX:TieredStopAtLevel=1 -cp "$classes:$lib/*" dev.timon.kubelet.NodeAgentMain \
     --kubeconfig "$home/kubeconfig" --node-name "$node" --containerd-socket "$(containerd_socket "$home")" \
     --data-dir "$home/node" --pod-cidr "$pod_cidr" --pki-dir "$home/pki" "$@" || return 1
   # A refusal (swap on, bad flags) ends the process at once: report it rather than a silent failure.

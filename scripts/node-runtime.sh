@@ -27,6 +27,13 @@ containerd_socket() { echo "$1/containerd/containerd.sock"; }
 # Folder holding the CNI network configuration of <home>.
 cni_config_dir() { echo "$1/cni/net.d"; }
 
+# The pod network of the whole cluster: every node's pod CIDR lies inside it, and pod-to-pod traffic keeps its
+# source address (no masquerade) within it.
+: "${TIMON_CLUSTER_CIDR:=10.244.0.0/16}"
+
+# The nftables rules of <home>'s node that masquerade its pods' traffic leaving the cluster's pod network.
+pod_egress_rules() { echo "$1/cni/egress.nft"; }
+
 # Installs the Debian packages the node runtime needs; runs apt-get only when something is missing.
 runtime_install_packages() {
   local pkg missing=()
@@ -118,7 +125,7 @@ EOF
       "type": "bridge",
       "bridge": "$bridge",
       "isGateway": true,
-      "ipMasq": true,
+      "ipMasq": false,
       "hairpinMode": true,
       "ipam": {
         "type": "host-local",
@@ -130,6 +137,19 @@ EOF
     {"type": "portmap", "capabilities": {"portMappings": true}},
     {"type": "loopback"}
   ]
+}
+EOF
+
+  # One masquerade rule per node instead of the bridge plugin's ipMasq, which ran about six iptables commands for
+  # every pod's ADD and DEL (20 ms of CPU per pod start here). The first line makes the delete safe on a first run.
+  cat >"$(pod_egress_rules "$home")" <<EOF
+table ip timon-egress-$bridge
+delete table ip timon-egress-$bridge
+table ip timon-egress-$bridge {
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    ip saddr $pod_cidr ip daddr != { $TIMON_CLUSTER_CIDR, 224.0.0.0/4 } masquerade
+  }
 }
 EOF
 }
@@ -146,6 +166,7 @@ containerd_start() {
     node_netns
     process_spawn "$pidfile" "$home/logs/containerd.log" "${NODE_NETNS[@]}" containerd --config "$config"
   fi
+  "${NODE_NETNS[@]}" nft -f "$(pod_egress_rules "$home")" || { echo "node-runtime: pod egress rules failed" >&2; return 1; }
   local i
   for ((i = 0; i < 150; i++)); do
     ctr --address "$sock" version >/dev/null 2>&1 && return 0
@@ -160,6 +181,12 @@ containerd_start() {
 # Stops the containerd recorded for <home> (pods keep running in their shims: tear them down first).
 containerd_stop() {
   process_stop "$1/run/containerd.pid" "$1/containerd/config.toml" containerd
+  local rules=$1/cni/egress.nft table
+  if [[ -f $rules ]]; then
+    table=$(awk '/^table/ {print $3; exit}' "$rules")
+    node_netns
+    "${NODE_NETNS[@]}" nft delete table ip "$table" 2>/dev/null || true
+  fi
 }
 
 # Starts Debian's docker-registry on 127.0.0.1:$TIMON_REGISTRY_PORT with storage under <home>/registry.

@@ -74,6 +74,11 @@ final class NetnsNode implements AutoCloseable {
         }
     }
 
+    /** Gives the host end of the veth one more address (e.g. one outside the cluster's pod network). */
+    void addHostAddress(String address) throws IOException, InterruptedException {
+        run("ip", "addr", "add", address + "/32", "dev", link.hostVeth());
+    }
+
     /**
      * Starts containerd, the node agent (InternalIP: the namespace's veth address) and the service proxy in the
      * namespace, against {@code cluster}'s API server and registry; returns once the Node is Ready.

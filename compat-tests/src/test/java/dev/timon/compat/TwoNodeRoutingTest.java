@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -146,6 +151,40 @@ class TwoNodeRoutingTest {
         assertEquals(List.of(remote), distinct(answers(node2, "near", REQUESTS)));
         // Node 1 keeps its own.
         assertEquals(List.of(remote), distinct(answers(node1, "near", REQUESTS)));
+    }
+
+    /**
+     * Pod traffic keeps its source address inside the cluster's pod network (10.244.0.0/16) and is masqueraded to
+     * the node's address when it leaves it. Node 2's client connects to a listener of this test on the host end of
+     * the veth, once at an address inside the pod network and once at one outside it (added to that veth).
+     */
+    @Test
+    @Order(4)
+    void podTrafficIsMasqueradedOnlyWhenItLeavesThePodNetwork() throws Exception {
+        String outside = "172.31.252.1";
+        second.addHostAddress(outside);
+        String clientIp = cluster.client.pods().inNamespace(NS).withName("client-" + node2).get().getStatus().getPodIP();
+        assertEquals(clientIp, sourceSeenFromClientOnNode2(second.link.hostIp()), "inside the pod network");
+        assertEquals(second.link.nodeIp(), sourceSeenFromClientOnNode2(outside), "outside the pod network");
+    }
+
+    /** The source address a listener on {@code address} sees when node 2's client pod connects to it. */
+    private String sourceSeenFromClientOnNode2(String address) throws Exception {
+        try (var listener = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+            listener.setSoTimeout(30_000);
+            var accepted = CompletableFuture.supplyAsync(() -> {
+                try (var connection = listener.accept()) {
+                    connection.getOutputStream().write("seen\n".getBytes());
+                    return connection.getInetAddress().getHostAddress();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Kubectl.Result result = kubectl.run(Map.of(), null, Duration.ofSeconds(30), "exec", "-n", NS, "client-" + node2,
+                    "--", "sh", "-c", "echo hello | timeout 5 nc " + address + " " + listener.getLocalPort());
+            assertTrue(result.ok() && result.out().contains("seen"), () -> "connection to " + address + ": " + result);
+            return accepted.get(30, TimeUnit.SECONDS);
+        }
     }
 
     /** One request from the client on {@code node} to the preferring service; its answer, or why it failed. */
