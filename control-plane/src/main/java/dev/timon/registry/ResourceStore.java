@@ -39,6 +39,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The generic store behind every resource, as apiserver's registry Store: object metadata, optimistic
@@ -49,6 +50,8 @@ import java.util.function.Supplier;
 public final class ResourceStore {
 
     private static final int MAX_WRITE_ATTEMPTS = 5;
+    /** Tries of a generateName create whose generated name was taken, as upstream's RetryGenerateName (GA in 1.32). */
+    private static final int MAX_NAME_GENERATION_ATTEMPTS = 8;
     private static final JavaType MANAGED_FIELDS =
             Json.MAPPER.getTypeFactory().constructCollectionType(List.class, ManagedFieldsEntry.class);
     public static final String ORPHAN_FINALIZER = "orphan";
@@ -57,11 +60,18 @@ public final class ResourceStore {
     private final EtcdStore etcd;
     private final WatchCache cache;
     private final ResourceDefinition<Namespace> namespaces;
+    private final UnaryOperator<String> nameGenerator;
 
     public ResourceStore(EtcdStore etcd, WatchCache cache, ResourceDefinition<Namespace> namespaces) {
+        this(etcd, cache, namespaces, Names::generate);
+    }
+
+    /** With the generator of names from generateName given (a test's, to make names collide). */
+    ResourceStore(EtcdStore etcd, WatchCache cache, ResourceDefinition<Namespace> namespaces, UnaryOperator<String> nameGenerator) {
         this.etcd = etcd;
         this.cache = cache;
         this.namespaces = namespaces;
+        this.nameGenerator = nameGenerator;
     }
 
     /**
@@ -219,12 +229,13 @@ public final class ResourceStore {
                                                                          ObjectNode body, WriteOptions options) {
         T object = decodeForWrite(def, namespace, body, null);
         ObjectMeta meta = object.getMetadata();
-        if ((meta.getName() == null || meta.getName().isEmpty())) {
+        boolean generatedName = meta.getName() == null || meta.getName().isEmpty();
+        if (generatedName) {
             if (meta.getGenerateName() == null || meta.getGenerateName().isEmpty()) {
                 throw ApiException.invalid(def.group(), def.kind(), "",
                         new FieldErrors().required("metadata.name").causes());
             }
-            meta.setName(Names.generate(meta.getGenerateName()));
+            meta.setName(nameGenerator.apply(meta.getGenerateName()));
         }
         meta.setUid(UUID.randomUUID().toString());
         meta.setCreationTimestamp(now());
@@ -235,12 +246,20 @@ public final class ResourceStore {
         def.strategy().prepareForCreate(object);
         def.strategy().applyDefaults(object);
         return requireNamespace(def, meta.getNamespace())
-                .thenCompose(ok -> createWithAllocation(def, object, options, 1));
+                .thenCompose(ok -> createWithAllocation(def, object, options, generatedName, 1));
     }
 
+    /**
+     * Writes a new object if its key (and any allocation it reserves) is free. A taken reservation is allocated
+     * anew, and a taken generated name generated anew, a bounded number of times.
+     */
     private <T extends HasMetadata> CompletableFuture<HasMetadata> createWithAllocation(ResourceDefinition<T> def, T template,
-                                                                                        WriteOptions options, int attempt) {
+                                                                                        WriteOptions options,
+                                                                                        boolean generatedName, int attempt) {
         T object = Json.copy(template);
+        if (generatedName && attempt > 1) {
+            object.getMetadata().setName(nameGenerator.apply(template.getMetadata().getGenerateName()));
+        }
         def.strategy().allocate(object, null, reservationLookup(def));
         validate(def, object, null);
         recordManager(def, null, object, options, Scope.MAIN);
@@ -261,10 +280,13 @@ public final class ResourceStore {
                 return CompletableFuture.completedFuture(object);
             }
             return etcd.get(key).thenCompose(existing -> {
-                if (existing.isPresent() || attempt >= MAX_WRITE_ATTEMPTS || reservations.isEmpty()) {
+                boolean retry = existing.isPresent()
+                        ? generatedName && attempt < MAX_NAME_GENERATION_ATTEMPTS
+                        : !reservations.isEmpty() && attempt < MAX_WRITE_ATTEMPTS;
+                if (!retry) {
                     throw ApiException.alreadyExists(def.group(), def.plural(), object.getMetadata().getName());
                 }
-                return createWithAllocation(def, template, options, attempt + 1);
+                return createWithAllocation(def, template, options, generatedName, attempt + 1);
             });
         });
     }
