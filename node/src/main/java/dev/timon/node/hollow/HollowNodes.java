@@ -79,7 +79,8 @@ public final class HollowNodes implements AutoCloseable {
             registration.get(120, TimeUnit.SECONDS);
         }
         timers.scheduleAtFixedRate(this::renewLeases, 10, 10, TimeUnit.SECONDS);
-        pods = client.pods().inAnyNamespace().runnableInformer(0);
+        // Bound pods only, as each kubelet watches its own node's: unscheduled pods are no hollow node's business.
+        pods = client.pods().inAnyNamespace().withoutField("spec.nodeName", "").runnableInformer(0);
         pods.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
