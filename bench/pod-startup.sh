@@ -4,7 +4,8 @@
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 (($# >= 2)) || { echo "usage: $0 <kubeconfig> <node-name> [count] [image]" >&2; exit 2; }
-[[ -d $repo/node/target/lib ]] || { echo "build first: mvn -pl node -am package -DskipTests" >&2; exit 1; }
+[[ -d $repo/compat-tests/target/lib ]] || (cd "$repo" && mvn -B -q -DskipTests package)
 # The program bounds itself (2 min for the pods, 1 min for their removal); this is the backstop.
 # C1 only: the client shares the machine with the node it measures, and C2 compiling it would take CPU from the pods.
-exec timeout 300 java -XX:TieredStopAtLevel=1 -cp "$repo/node/target/lib/*" "$repo/bench/PodStartup.java" "$@"
+exec timeout 300 java -XX:TieredStopAtLevel=1 -cp "$repo/compat-tests/target/classes:$repo/compat-tests/target/lib/*" \
+  dev.timon.bench.PodStartupBench "$@"

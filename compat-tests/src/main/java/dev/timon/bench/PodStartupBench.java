@@ -1,3 +1,5 @@
+package dev.timon.bench;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -16,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Pod startup latency: creates N pods at once on a node (image already present) and prints p50/p99 of
- * creation -> all containers running, observed through a watch. Run with the node module's classpath:
- * java -cp "node/target/lib/*" bench/PodStartup.java <kubeconfig> <node> [count] [image]
+ * creation -> all containers running, observed through a watch. Usage:
+ * bench/pod-startup.sh <kubeconfig> <node> [count] [image]
  */
-public class PodStartup {
+public final class PodStartupBench {
     public static void main(String[] args) throws Exception {
         var config = io.fabric8.kubernetes.client.Config.fromKubeconfig(Files.readString(Path.of(args[0])));
         config.setOnlyHttpWatches(true);
@@ -64,7 +66,7 @@ public class PodStartup {
             var acknowledged = Collections.synchronizedList(new ArrayList<Long>());
             var cpu = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long cpuAtStart = cpu.getProcessCpuTime();
-            long[] machineAtStart = machineCpuTicks();
+            var machine = Figures.MachineCpu.start();
             long cpuUsed;
             var pool = Executors.newFixedThreadPool(count);
             boolean all;
@@ -81,19 +83,17 @@ public class PodStartup {
                 }
                 all = done.await(120, TimeUnit.SECONDS);
                 cpuUsed = cpu.getProcessCpuTime() - cpuAtStart;
-                machineAtStart = machineCpuDelta(machineAtStart);
+                machine = machine.since();
             } finally {
                 watch.close();
                 pool.shutdownNow();
                 pods.withLabel("bench", run).withGracePeriod(0).delete();
             }
-            System.out.printf("create acknowledged: p50 %d ms, p99 %d ms%n", percentile(acknowledged, 50), percentile(acknowledged, 99));
+            System.out.printf("create acknowledged: p50 %d ms, p99 %d ms%n", Figures.percentile(acknowledged, 50), Figures.percentile(acknowledged, 99));
             System.out.printf("this client's own CPU while measuring: %d ms%n", cpuUsed / 1_000_000);
-            if (machineAtStart != null) {
-                System.out.printf("the machine's CPU while measuring: %d ms busy, %d ms idle%n", machineAtStart[0], machineAtStart[1]);
-            }
+            System.out.println("the machine's CPU while measuring: " + machine);
             System.out.printf("pods: %d/%d running; startup latency p50 %d ms, p99 %d ms, max %d ms%n", latencies.size(), count,
-                    percentile(latencies, 50), percentile(latencies, 99), percentile(latencies, 100));
+                    Figures.percentile(latencies, 50), Figures.percentile(latencies, 99), Figures.percentile(latencies, 100));
             // Bounded wait for the node to tear the pods down, so a following run does not share the node with them.
             boolean gone = pods.withLabel("bench", run).informOnCondition(List::isEmpty).completeOnTimeout(null, 60, TimeUnit.SECONDS)
                     .join() != null;
@@ -109,43 +109,5 @@ public class PodStartup {
                 .withNewSpec().withNodeName(node).withTerminationGracePeriodSeconds(0L)
                 .addNewContainer().withName("main").withImage(image).withImagePullPolicy("IfNotPresent")
                 .withCommand("sleep", "3600").endContainer().endSpec().build();
-    }
-
-    /** Busy and idle CPU time of the whole machine so far, in ms (Linux /proc/stat); null elsewhere. */
-    private static long[] machineCpuTicks() {
-        try {
-            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long busy = 0;
-            long idle = 0;
-            for (int i = 1; i <= 8 && i < fields.length; i++) { // guest time (9, 10) is already in user
-                long ticks = Long.parseLong(fields[i]);
-                if (i == 4 || i == 5) {
-                    idle += ticks; // idle and iowait
-                } else {
-                    busy += ticks;
-                }
-            }
-            return new long[] {busy * 10, idle * 10}; // USER_HZ is 100 on Linux
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    private static long[] machineCpuDelta(long[] start) {
-        long[] now = machineCpuTicks();
-        return start == null || now == null ? null : new long[] {now[0] - start[0], now[1] - start[1]};
-    }
-
-    private static long percentile(List<Long> values, int p) {
-        if (values.isEmpty()) {
-            return -1;
-        }
-        List<Long> sorted;
-        synchronized (values) {
-            sorted = new ArrayList<>(values);
-        }
-        Collections.sort(sorted);
-        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 }

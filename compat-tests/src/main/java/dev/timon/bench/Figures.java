@@ -1,0 +1,67 @@
+package dev.timon.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+
+/** What the node benchmarks print besides their latencies: percentiles, and the whole machine's CPU while measuring. */
+final class Figures {
+
+    private Figures() {
+    }
+
+    /** The nearest-rank percentile {@code p} of {@code values} (copied and sorted here); -1 when there are none. */
+    static long percentile(Collection<Long> values, int p) {
+        List<Long> sorted;
+        synchronized (values) {
+            sorted = new ArrayList<>(values);
+        }
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    /** The machine's busy and idle CPU time since {@link #start()}: the benchmark shares the machine it measures. */
+    record MachineCpu(long busyMs, long idleMs) {
+
+        static MachineCpu start() {
+            return read();
+        }
+
+        MachineCpu since() {
+            MachineCpu now = read();
+            return new MachineCpu(now.busyMs - busyMs, now.idleMs - idleMs);
+        }
+
+        @Override
+        public String toString() {
+            return busyMs < 0 ? "unknown (no /proc/stat)" : busyMs + " ms busy, " + idleMs + " ms idle";
+        }
+
+        /** The first line of Linux's /proc/stat, in USER_HZ (100 per second); guest time is already in user. */
+        private static MachineCpu read() {
+            try {
+                String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long busy = 0;
+                long idle = 0;
+                for (int i = 1; i <= 8 && i < fields.length; i++) {
+                    long ticks = Long.parseLong(fields[i]);
+                    if (i == 4 || i == 5) {
+                        idle += ticks; // idle and iowait
+                    } else {
+                        busy += ticks;
+                    }
+                }
+                return new MachineCpu(busy * 10, idle * 10);
+            } catch (Exception e) {
+                return new MachineCpu(Long.MIN_VALUE / 2, 0);
+            }
+        }
+    }
+}
