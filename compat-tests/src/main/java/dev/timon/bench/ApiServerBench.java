@@ -7,13 +7,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -76,67 +73,22 @@ public final class ApiServerBench {
         int warmUp = 2_000;
         timed(warmUp, i -> create.start(3 * count + i), 201, 0);
         timed(2 * warmUp, i -> get.start(3 * count + i % warmUp), 200, 0);
-        timed(count, create, 201, rate).print("CREATE configmap", rate);
-        timed(count, get, 200, rate).print("GET configmap", rate);
+        timed(count, create, 201, rate).print("CREATE configmap");
+        timed(count, get, 200, rate).print("GET configmap");
         // The saturated runs use objects of their own: the creates above already hold indexes 0..count-1.
         Call moreCreates = i -> create.start(count + i);
-        timed(count, moreCreates, 201, 0).print("CREATE configmap", 0);
-        timed(count * 2, i -> get.start(i % count), 200, 0).print("GET configmap", 0);
+        timed(count, moreCreates, 201, 0).print("CREATE configmap");
+        timed(count * 2, i -> get.start(i % count), 200, 0).print("GET configmap");
     }
 
     private interface Call {
         CompletableFuture<HttpResponse<String>> start(int i);
     }
 
-    /** Sorted latencies of one run, its wall time and how many calls failed. */
-    private record Run(long[] latencies, long nanos, int failures) {
-        void print(String what, int rate) {
-            String load = rate > 0 ? "paced at " + rate + " req/s" : "saturated";
-            System.out.printf("%s x%d, %d clients, %s: p50 %.2f ms, p99 %.2f ms (%.0f req/s)%n", what,
-                    latencies.length, CONCURRENCY, load, latencies[latencies.length / 2] / 1e6,
-                    latencies[(int) (latencies.length * 0.99)] / 1e6, latencies.length / (nanos / 1e9));
-            if (failures > 0) {
-                System.out.println("  (" + failures + " calls failed)");
-            }
-        }
-    }
-
-    /**
-     * Runs {@code total} calls with at most 50 in flight: back to back when {@code rate} is 0, else call i
-     * starts at i / rate seconds (or when a client frees up) and its latency counts from that scheduled time.
-     */
-    private static Run timed(int total, Call call, int expectedStatus, int rate) throws Exception {
-        long[] latencies = new long[total];
-        Semaphore slots = new Semaphore(CONCURRENCY);
-        CountDownLatch done = new CountDownLatch(total);
-        AtomicInteger failures = new AtomicInteger();
-        long begin = System.nanoTime();
-        for (int i = 0; i < total; i++) {
-            long scheduled = rate > 0 ? begin + (long) (i * 1e9 / rate) : 0;
-            if (rate > 0) {
-                long wait = scheduled - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
-            }
-            slots.acquire();
-            int index = i;
-            long start = rate > 0 ? scheduled : System.nanoTime();
-            call.start(i).whenComplete((response, error) -> {
-                latencies[index] = System.nanoTime() - start;
-                if (error != null || response.statusCode() != expectedStatus && response.statusCode() != 409) {
-                    failures.incrementAndGet();
-                }
-                slots.release();
-                done.countDown();
-            });
-        }
-        if (!done.await(10, TimeUnit.MINUTES)) {
-            throw new IllegalStateException("calls did not finish in 10 minutes");
-        }
-        long nanos = System.nanoTime() - begin;
-        Arrays.sort(latencies);
-        return new Run(latencies, nanos, failures.get());
+    /** A run of {@code total} calls by 50 clients; a call succeeds with {@code expectedStatus} (or 409: taken). */
+    private static PacedLoad.Run timed(int total, Call call, int expectedStatus, int rate) throws Exception {
+        return PacedLoad.run(total, CONCURRENCY, rate, i -> call.start(i)
+                .thenApply(response -> response.statusCode() == expectedStatus || response.statusCode() == 409));
     }
 
     private void listPods(int count) throws Exception {
