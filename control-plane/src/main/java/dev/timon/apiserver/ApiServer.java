@@ -2,11 +2,12 @@ package dev.timon.apiserver;
 
 import dev.timon.apimachinery.ApiException;
 import dev.timon.apimachinery.Json;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -40,7 +41,8 @@ public final class ApiServer {
     private final ResourceHandler resources;
     private final OpenApiHandler openApi;
     private final BooleanSupplier ready;
-    private final List<HttpServer> servers = new ArrayList<>();
+    /** The verticle deployment of the servers, undeployed (which closes them) on close. */
+    private volatile String deployment;
     private final RequestMetrics metrics = new RequestMetrics();
 
     public ApiServer(Vertx vertx, Authenticator authenticator, Discovery discovery, ResourceHandler resources,
@@ -53,7 +55,11 @@ public final class ApiServer {
         this.ready = ready;
     }
 
-    /** Listens with one server per event loop so connections spread over the cores. */
+    /**
+     * Listens with one server per core, each deployed as a verticle instance so that it owns an event loop of its
+     * own and the connections spread over the cores. (Servers created straight from one thread all landed on one
+     * event loop: the whole API server then ran on a single core.)
+     */
     public Future<Void> listen(String host, int port, Path certificate, Path key) {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(host)
@@ -67,23 +73,21 @@ public final class ApiServer {
             options.setSslEngineOptions(new OpenSSLEngineOptions());
         }
         options.getInitialSettings().setMaxConcurrentStreams(1000);
-        List<Future<HttpServer>> started = new ArrayList<>();
         int instances = Math.max(2, Runtime.getRuntime().availableProcessors());
-        for (int i = 0; i < instances; i++) {
+        Supplier<Deployable> server = () -> context -> {
             // No WebSocket handlers: upgrade requests reach the request handler like any other, so a watch can
             // upgrade itself and exec, attach and port-forward are handed to the node whole.
-            HttpServer server = vertx.createHttpServer(options).requestHandler(this::accept);
-            servers.add(server);
-            started.add(server.listen());
-        }
-        return Future.all(started).map(v -> {
-            LOG.info("API server listening on https://{}:{}", host, port);
+            return vertx.createHttpServer(options).requestHandler(this::accept).listen();
+        };
+        return vertx.deployVerticle(server, new DeploymentOptions().setInstances(instances)).map(id -> {
+            deployment = id;
+            LOG.info("API server listening on https://{}:{} ({} event loops)", host, port, instances);
             return null;
         });
     }
 
     public Future<Void> close() {
-        return Future.all(servers.stream().map(HttpServer::close).toList()).mapEmpty();
+        return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
     }
 
     private void accept(HttpServerRequest request) {
