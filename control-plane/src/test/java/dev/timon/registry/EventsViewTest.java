@@ -6,17 +6,14 @@ import dev.timon.apimachinery.ApiException;
 import dev.timon.apimachinery.FieldSelector;
 import dev.timon.apimachinery.Json;
 import dev.timon.apimachinery.LabelSelector;
-import dev.timon.registry.resources.BuiltinResources;
 import dev.timon.storage.CacheEvent;
 import dev.timon.storage.CacheWatcher;
 import dev.timon.storage.CachedObject;
 import dev.timon.storage.EtcdStore;
-import dev.timon.storage.TestEtcd;
 import dev.timon.storage.WatchCache;
 import dev.timon.storage.WatchEventType;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Namespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,9 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EventsViewTest {
 
     private static final String NS = "events-view";
-    private static final WriteOptions WRITE = new WriteOptions(false, "test");
+    private static final WriteOptions WRITE = StoreFixture.WRITE;
 
-    private static TestEtcd etcd;
+    private static StoreFixture fixture;
     private static EtcdStore etcdStore;
     private static WatchCache cache;
     private static ResourceStore store;
@@ -52,25 +49,18 @@ class EventsViewTest {
     private static ResourceDefinition<?> v1;
 
     @BeforeAll
-    @SuppressWarnings("unchecked")
     static void start() throws Exception {
-        etcd = TestEtcd.start();
-        etcdStore = etcd.connect();
-        Registry registry = BuiltinResources.registry();
-        cache = new WatchCache(etcdStore, registry.all());
-        cache.start().get(30, TimeUnit.SECONDS);
-        var namespaces = (ResourceDefinition<Namespace>) registry.find("", "v1", "namespaces").orElseThrow();
-        store = new ResourceStore(etcdStore, cache, namespaces);
-        core = registry.find("", "v1", "events").orElseThrow();
-        v1 = registry.find("events.k8s.io", "v1", "events").orElseThrow();
-        store.create(namespaces, null, json("{\"metadata\":{\"name\":\"" + NS + "\"}}"), WRITE).get(10, TimeUnit.SECONDS);
+        fixture = new StoreFixture(NS);
+        etcdStore = fixture.etcdStore;
+        cache = fixture.cache;
+        store = fixture.store;
+        core = fixture.resource("", "v1", "events");
+        v1 = fixture.resource("events.k8s.io", "v1", "events");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        cache.close();
-        etcdStore.close();
-        etcd.close();
+        fixture.close();
     }
 
     @Test
@@ -277,11 +267,7 @@ class EventsViewTest {
     }
 
     private static ObjectNode json(String text) {
-        try {
-            return (ObjectNode) Json.MAPPER.readTree(text);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(e);
-        }
+        return StoreFixture.json(text);
     }
 
     private static HasMetadata create(ResourceDefinition<?> def, ObjectNode body) throws Exception {

@@ -2,12 +2,6 @@ package dev.timon.registry;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.timon.apimachinery.ApiException;
-import dev.timon.apimachinery.Json;
-import dev.timon.registry.resources.BuiltinResources;
-import dev.timon.storage.EtcdStore;
-import dev.timon.storage.TestEtcd;
-import dev.timon.storage.WatchCache;
-import io.fabric8.kubernetes.api.model.Namespace;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -30,35 +24,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GenerateNameTest {
 
     private static final String NS = "generate-name";
-    private static final WriteOptions WRITE = new WriteOptions(false, "test");
-
-    private static TestEtcd etcd;
-    private static EtcdStore etcdStore;
-    private static WatchCache cache;
-    private static ResourceStore store;
-    private static ResourceDefinition<?> configMaps;
+    private static final WriteOptions WRITE = StoreFixture.WRITE;
     private static final Deque<String> scriptedNames = new ArrayDeque<>();
 
+    private static StoreFixture fixture;
+    private static ResourceStore store;
+    private static ResourceDefinition<?> configMaps;
+
     @BeforeAll
-    @SuppressWarnings("unchecked")
     static void start() throws Exception {
-        etcd = TestEtcd.start();
-        etcdStore = etcd.connect();
-        Registry registry = BuiltinResources.registry();
-        cache = new WatchCache(etcdStore, registry.all());
-        cache.start().get(30, TimeUnit.SECONDS);
-        var namespaces = (ResourceDefinition<Namespace>) registry.find("", "v1", "namespaces").orElseThrow();
-        store = new ResourceStore(etcdStore, cache, namespaces, prefix -> prefix + scriptedNames.pop());
-        configMaps = registry.find("", "v1", "configmaps").orElseThrow();
-        store.create(namespaces, null, json("{\"metadata\":{\"name\":\"" + NS + "\"}}"), WRITE).get(10, TimeUnit.SECONDS);
+        fixture = new StoreFixture(NS, prefix -> prefix + scriptedNames.pop());
+        store = fixture.store;
+        configMaps = fixture.resource("", "v1", "configmaps");
         store.create(configMaps, NS, json("{\"metadata\":{\"name\":\"cm-taken\"}}"), WRITE).get(10, TimeUnit.SECONDS);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        cache.close();
-        etcdStore.close();
-        etcd.close();
+        fixture.close();
     }
 
     @Test
@@ -92,10 +75,6 @@ class GenerateNameTest {
     }
 
     private static ObjectNode json(String text) {
-        try {
-            return (ObjectNode) Json.MAPPER.readTree(text);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(e);
-        }
+        return StoreFixture.json(text);
     }
 }
