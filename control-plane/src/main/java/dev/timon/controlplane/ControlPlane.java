@@ -79,7 +79,11 @@ public final class ControlPlane implements AutoCloseable {
         Registry registry = BuiltinResources.registry();
         EtcdStore etcd = EtcdStore.connect(config.etcdEndpoints());
         running.push(etcd);
-        WatchCache cache = new WatchCache(etcd, registry.all());
+        // The watches get a connection of their own: on a shared one, watch events not yet taken in hold the
+        // connection's flow-control window, and the writes' answers queue behind them.
+        EtcdStore watchConnection = EtcdStore.connect(config.etcdEndpoints());
+        running.push(watchConnection);
+        WatchCache cache = new WatchCache(watchConnection, registry.all());
         running.push(cache);
         cache.start().get(60, TimeUnit.SECONDS);
         running.push(new Compactor(etcd).start(COMPACTION_INTERVAL));
