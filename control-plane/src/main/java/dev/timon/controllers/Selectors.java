@@ -17,6 +17,11 @@ public final class Selectors {
     private Selectors() {
     }
 
+    /** Whether labels (null: none) hold every key and value of an equality selector such as a Service's or nodeSelector. */
+    public static boolean matchesAll(Map<String, String> selector, Map<String, String> labels) {
+        return (labels == null ? Map.<String, String>of() : labels).entrySet().containsAll(selector.entrySet());
+    }
+
     /** Whether labels satisfy the selector; a null selector matches nothing and an empty one everything. */
     public static boolean matches(LabelSelector selector, Map<String, String> labels) {
         if (selector == null) {
@@ -67,7 +72,7 @@ public final class Selectors {
     /** Whether the node satisfies the pod's nodeSelector and its required node affinity (terms ORed). */
     public static boolean nodeMatches(PodSpec spec, Node node) {
         Map<String, String> selector = spec.getNodeSelector();
-        if (selector != null && !labels(node).entrySet().containsAll(selector.entrySet())) {
+        if (selector != null && !matchesAll(selector, node.getMetadata().getLabels())) {
             return false;
         }
         NodeSelector required = spec.getAffinity() == null || spec.getAffinity().getNodeAffinity() == null ? null

@@ -2,6 +2,7 @@ package dev.timon.controllers.endpoints;
 
 import dev.timon.client.Informers;
 import dev.timon.controllers.ObjectKeys;
+import dev.timon.controllers.Selectors;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -45,17 +46,13 @@ final class ServicePods {
 
             private void enqueueServices(Pod pod, Pod old) {
                 for (Service service : informers.byIndex(Service.class, Informers.BY_NAMESPACE, pod.getMetadata().getNamespace())) {
-                    if (hasSelector(service) && (matches(service.getSpec().getSelector(), pod)
-                            || old != null && matches(service.getSpec().getSelector(), old))) {
+                    Map<String, String> selector = service.getSpec().getSelector();
+                    if (hasSelector(service) && (Selectors.matchesAll(selector, pod.getMetadata().getLabels())
+                            || old != null && Selectors.matchesAll(selector, old.getMetadata().getLabels()))) {
                         enqueue.accept(ObjectKeys.key(service));
                     }
                 }
             }
         };
-    }
-
-    private static boolean matches(Map<String, String> selector, Pod pod) {
-        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
-        return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
 }

@@ -141,7 +141,7 @@ public final class ReplicaSetController extends Controller {
         int available = 0;
         boolean waitingForAvailability = false;
         for (Pod pod : active) {
-            if (templateLabels == null || pod.getMetadata().getLabels().entrySet().containsAll(templateLabels.entrySet())) {
+            if (templateLabels == null || Selectors.matchesAll(templateLabels, pod.getMetadata().getLabels())) {
                 fullyLabeled++;
             }
             if (PodConditions.isReady(pod)) {

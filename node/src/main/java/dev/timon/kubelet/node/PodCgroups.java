@@ -2,6 +2,7 @@ package dev.timon.kubelet.node;
 
 import dev.timon.kubelet.pods.PodResources;
 import dev.timon.kubelet.pods.Qos;
+import dev.timon.kubelet.status.PodStatusGenerator;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -141,7 +142,7 @@ public final class PodCgroups {
     /** Terminal or being deleted: its containers no longer count. */
     private static boolean finished(Pod pod) {
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        return "Succeeded".equals(phase) || "Failed".equals(phase) || pod.getMetadata().getDeletionTimestamp() != null;
+        return PodStatusGenerator.isTerminal(phase) || pod.getMetadata().getDeletionTimestamp() != null;
     }
 
     /** Removes the pod's (by now empty) cgroups and the runtime's leftovers below them; best effort. */

@@ -113,7 +113,7 @@ public final class PodSyncer implements PodWorkers.Sync {
             runtime = RuntimePod.inspect(cri, state.uid);
         }
         var status = report(state, pod, runtime, sandbox);
-        if (isTerminalPhase(status.getPhase())) {
+        if (PodStatusGenerator.isTerminal(status.getPhase())) {
             stopSandboxes(runtime);
         }
         return false;
@@ -274,11 +274,7 @@ public final class PodSyncer implements PodWorkers.Sync {
     private boolean isTerminal(Pod pod, PodState state) {
         var sent = statusWriter.lastSent(state.uid);
         String phase = sent != null ? sent.getPhase() : pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        return isTerminalPhase(phase);
-    }
-
-    private static boolean isTerminalPhase(String phase) {
-        return PodStatusGenerator.SUCCEEDED.equals(phase) || PodStatusGenerator.FAILED.equals(phase);
+        return PodStatusGenerator.isTerminal(phase);
     }
 
     private void forget(String uid) {

@@ -70,7 +70,7 @@ public final class PodStatusGenerator {
         TerminationMessages.capPerPod(pod, initStatuses);
         TerminationMessages.capPerPod(pod, statuses);
         String phase = phase(pod, previous.getPhase(), initDone, initFailed, statuses);
-        boolean terminal = SUCCEEDED.equals(phase) || FAILED.equals(phase);
+        boolean terminal = isTerminal(phase);
 
         var conditions = new ArrayList<PodCondition>();
         conditions.add(condition(previous, "PodReadyToStartContainers", in.sandboxReady() && !terminal, null, null));
@@ -166,9 +166,14 @@ public final class PodStatusGenerator {
         return builder.build();
     }
 
+    /** Succeeded or Failed: a phase a pod never leaves. */
+    public static boolean isTerminal(String phase) {
+        return SUCCEEDED.equals(phase) || FAILED.equals(phase);
+    }
+
     /** Upstream's getPhase; a pod once Succeeded or Failed stays so. */
     static String phase(Pod pod, String previousPhase, boolean initDone, boolean initFailed, List<ContainerStatus> statuses) {
-        if (SUCCEEDED.equals(previousPhase) || FAILED.equals(previousPhase)) {
+        if (isTerminal(previousPhase)) {
             return previousPhase;
         }
         if (initFailed) {

@@ -1,6 +1,7 @@
 package dev.timon.node.hollow;
 
 import dev.timon.kubelet.node.LeaseRenewer;
+import dev.timon.kubelet.status.PodStatusGenerator;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -111,7 +112,7 @@ public final class HollowNodes implements AutoCloseable {
             return;
         }
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        boolean terminal = "Succeeded".equals(phase) || "Failed".equals(phase);
+        boolean terminal = PodStatusGenerator.isTerminal(phase);
         if (pod.getMetadata().getDeletionTimestamp() != null) {
             submit(pod, () -> client.pods().inNamespace(pod.getMetadata().getNamespace())
                     .withName(pod.getMetadata().getName()).withGracePeriod(0).delete());
