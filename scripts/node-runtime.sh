@@ -161,9 +161,9 @@ containerd_start() {
   sock=$(containerd_socket "$home")
   [[ -f $config ]] || { echo "node-runtime: $config missing: run containerd_write_config first" >&2; return 1; }
   mkdir -p "$home/run" "$home/logs"
+  node_netns
   if ! process_alive "$pidfile" "$config"; then
     rm -f "$sock" "$sock.ttrpc"
-    node_netns
     process_spawn "$pidfile" "$home/logs/containerd.log" "${NODE_NETNS[@]}" containerd --config "$config"
   fi
   "${NODE_NETNS[@]}" nft -f "$(pod_egress_rules "$home")" || { echo "node-runtime: pod egress rules failed" >&2; return 1; }
@@ -181,7 +181,8 @@ containerd_start() {
 # Stops the containerd recorded for <home> (pods keep running in their shims: tear them down first).
 containerd_stop() {
   process_stop "$1/run/containerd.pid" "$1/containerd/config.toml" containerd
-  local rules=$1/cni/egress.nft table
+  local rules table
+  rules=$(pod_egress_rules "$1")
   if [[ -f $rules ]]; then
     table=$(awk '/^table/ {print $3; exit}' "$rules")
     node_netns
