@@ -15,6 +15,7 @@ import java.util.Map;
 public final class EtcdFloorBench {
 
     private static final int CONCURRENCY = 50;
+    private static final int WARM_UP = 2_000;
     /** A ConfigMap as the API server stores one (the benchmark's: one key, labels, managedFields). */
     private static final String VALUE = "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"cm-%1$d\","
             + "\"namespace\":\"timon-bench\",\"uid\":\"00000000-0000-0000-0000-%1$012d\",\"creationTimestamp\":"
@@ -35,12 +36,13 @@ public final class EtcdFloorBench {
             PacedLoad.Call create = i -> etcd.commit(List.of(Precondition.absent(prefix + i)),
                     Map.of(prefix + i, VALUE.formatted(i).getBytes(StandardCharsets.UTF_8)), List.of())
                     .thenApply(revision -> revision.isPresent());
+            // Keys 0..count-1 paced, count..2*count-1 saturated, then the warm-up's: the clean-up deletes exactly those.
             try {
-                PacedLoad.run(2_000, CONCURRENCY, 0, i -> create.start(3 * count + i)); // warm-up, not measured
+                PacedLoad.run(WARM_UP, CONCURRENCY, 0, i -> create.start(2 * count + i)); // not measured
                 PacedLoad.run(count, CONCURRENCY, rate, create).print("etcd create");
                 PacedLoad.run(count, CONCURRENCY, 0, i -> create.start(count + i)).print("etcd create");
             } finally {
-                PacedLoad.run(3 * count + 2_000, CONCURRENCY, 0, i -> etcd.commit(List.of(), Map.of(), List.of(prefix + i))
+                PacedLoad.run(2 * count + WARM_UP, CONCURRENCY, 0, i -> etcd.commit(List.of(), Map.of(), List.of(prefix + i))
                         .thenApply(revision -> true));
             }
         }

@@ -35,6 +35,9 @@ final class Figures {
         }
 
         MachineCpu since() {
+            if (busyMs < 0) {
+                return this; // no /proc/stat: unknown stays unknown
+            }
             MachineCpu now = read();
             return new MachineCpu(now.busyMs - busyMs, now.idleMs - idleMs);
         }

@@ -1,10 +1,12 @@
 package dev.timon.bench;
 
 import dev.timon.cri.CriClient;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +28,10 @@ import runtime.v1.Api.PodSandboxMetadata;
  * Usage: bench/runtime-floor.sh <containerd-socket> [count] [image]
  */
 public final class RuntimeFloorBench {
+    /** The pods' cgroups (cgroupfs driver) go below this, removed again at the end. */
+    private static final String CGROUP_PARENT = "/timon-floor";
+    private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
+
     public static void main(String[] args) throws Exception {
         Path socket = Path.of(args[0]);
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 30;
@@ -48,7 +54,7 @@ public final class RuntimeFloorBench {
                                 .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("timon-bench")
                                         .setUid(UUID.randomUUID().toString()))
                                 .setHostname(name).setLogDirectory(logs.resolve(name).toString())
-                                .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent("/timon-floor/" + name))
+                                .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent(CGROUP_PARENT + "/" + name))
                                 .build();
                         String sandbox = cri.runPodSandbox(config, "").join();
                         sandboxes.add(sandbox);
@@ -69,6 +75,29 @@ public final class RuntimeFloorBench {
                 for (String sandbox : sandboxes) {
                     cri.stopPodSandbox(sandbox).exceptionally(e -> null).join();
                     cri.removePodSandbox(sandbox).exceptionally(e -> null).join();
+                }
+                removeDepthFirst(logs);
+                try (var hierarchies = Files.list(CGROUPS)) {
+                    for (Path hierarchy : hierarchies.toList()) {
+                        removeDepthFirst(hierarchy.resolve(CGROUP_PARENT.substring(1)));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes a folder's subfolders, then the folder, best effort. On cgroupfs a cgroup goes with rmdir (its control
+     * files with it) once empty, so only folders are removed there; the log folder's files go first.
+     */
+    private static void removeDepthFirst(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                if (Files.isDirectory(path) || !path.startsWith(CGROUPS)) {
+                    Files.deleteIfExists(path);
                 }
             }
         }
