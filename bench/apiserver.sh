@@ -6,5 +6,5 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 kubeconfig=${1:-$repo/.timon/kubeconfig}
 [[ -d $repo/compat-tests/target/lib ]] || (cd "$repo" && mvn -B -q -DskipTests package)
-exec java -cp "$repo/compat-tests/target/classes:$repo/compat-tests/target/lib/*" dev.timon.bench.ApiServerBench \
+exec java -XX:TieredStopAtLevel=1 -cp "$repo/compat-tests/target/classes:$repo/compat-tests/target/lib/*" dev.timon.bench.ApiServerBench \
   "$kubeconfig" "${2:-5000}" "${3:-10000}" "${4:-1000}"

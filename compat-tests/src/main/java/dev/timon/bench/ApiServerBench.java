@@ -1,7 +1,5 @@
 package dev.timon.bench;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +80,7 @@ public final class ApiServerBench {
     }
 
     private interface Call {
-        CompletableFuture<HttpResponse<String>> start(int i);
+        CompletableFuture<BenchClient.Response> start(int i);
     }
 
     /** A run of {@code total} calls by 50 clients; a call succeeds with {@code expectedStatus} (or 409: taken). */
@@ -101,16 +99,14 @@ public final class ApiServerBench {
         long best = Long.MAX_VALUE;
         int items = 0;
         List<Long> runs = new ArrayList<>();
-        // The body (16 MB) is read as a stream and its items counted on the fly: decoding it into one String cost
-        // this client 100-300 ms of its own, more than the server took to send it. One unmeasured run first (JIT).
-        HttpRequest list = client.request("/api/v1/namespaces/" + NAMESPACE + "/pods").header("Accept", "application/json").build();
+        // The body (16 MB) is counted as it streams in: decoding it into one String cost this client 100-300 ms of
+        // its own, more than the server took to send it. One unmeasured run first (JIT).
         for (int run = -1; run < 5; run++) {
+            Occurrences pods = new Occurrences("\"kind\":\"Pod\"".getBytes(StandardCharsets.UTF_8));
             long start = System.nanoTime();
-            HttpResponse<InputStream> response = client.http().send(list, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                items = countOccurrences(body, "\"kind\":\"Pod\"".getBytes(StandardCharsets.UTF_8));
-            }
+            client.stream("/api/v1/namespaces/" + NAMESPACE + "/pods", chunk -> pods.feed(chunk.getBytes())).get();
             long took = System.nanoTime() - start;
+            items = pods.count();
             if (run >= 0) {
                 runs.add(took);
                 best = Math.min(best, took);
@@ -147,9 +143,8 @@ public final class ApiServerBench {
         }
         Thread.sleep(1_000);
         long start = System.nanoTime();
-        client.send(client.request("/api/v1/namespaces/" + NAMESPACE + "/configmaps/fanout")
-                .header("Content-Type", "application/merge-patch+json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"data\":{\"v\":\"1\"}}")).build()).get();
+        client.patch("/api/v1/namespaces/" + NAMESPACE + "/configmaps/fanout", "application/merge-patch+json",
+                "{\"data\":{\"v\":\"1\"}}").get();
         boolean all = reached.await(60, TimeUnit.SECONDS);
         System.out.printf("watch fan-out: one write reached %d of %d watchers in %.1f ms%n",
                 watchers - reached.getCount(), watchers, (lastArrival.get() - start) / 1e6);
@@ -205,29 +200,38 @@ public final class ApiServerBench {
         client.delete("/api/v1/namespaces/" + NAMESPACE).get();
     }
 
-    /** Occurrences of {@code needle} in the stream, read in chunks (Knuth-Morris-Pratt: a match may span two). */
-    private static int countOccurrences(InputStream in, byte[] needle) throws IOException {
-        int[] fallback = new int[needle.length]; // longest proper prefix of needle[0..i] that is also its suffix
-        for (int i = 1, k = 0; i < needle.length; i++) {
-            while (k > 0 && needle[i] != needle[k]) {
-                k = fallback[k - 1];
+    /** Counts occurrences of a byte string in a body fed chunk by chunk (Knuth-Morris-Pratt: a match may span two). */
+    private static final class Occurrences {
+        private final byte[] needle;
+        private final int[] fallback; // longest proper prefix of needle[0..i] that is also its suffix
+        private int matched;
+        private int count;
+
+        Occurrences(byte[] needle) {
+            this.needle = needle;
+            this.fallback = new int[needle.length];
+            for (int i = 1, k = 0; i < needle.length; i++) {
+                while (k > 0 && needle[i] != needle[k]) {
+                    k = fallback[k - 1];
+                }
+                fallback[i] = needle[i] == needle[k] ? ++k : k;
             }
-            fallback[i] = needle[i] == needle[k] ? ++k : k;
         }
-        byte[] buffer = new byte[1 << 16];
-        int count = 0;
-        int matched = 0;
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-            for (int i = 0; i < n; i++) {
-                while (matched > 0 && buffer[i] != needle[matched]) {
+
+        void feed(byte[] chunk) {
+            for (byte b : chunk) {
+                while (matched > 0 && b != needle[matched]) {
                     matched = fallback[matched - 1];
                 }
-                if (buffer[i] == needle[matched] && ++matched == needle.length) {
+                if (b == needle[matched] && ++matched == needle.length) {
                     count++;
                     matched = fallback[matched - 1];
                 }
             }
         }
-        return count;
+
+        int count() {
+            return count;
+        }
     }
 }

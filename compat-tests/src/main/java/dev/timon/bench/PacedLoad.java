@@ -20,12 +20,12 @@ final class PacedLoad {
     }
 
     /** Sorted latencies of one run, its wall time and how many calls failed. */
-    record Run(long[] latencies, long nanos, int failures, int concurrency, int rate) {
+    record Run(long[] latencies, long nanos, int failures, int concurrency, int rate, Figures.MachineCpu machine) {
         void print(String what) {
             String load = rate > 0 ? "paced at " + rate + " req/s" : "saturated";
-            System.out.printf("%s x%d, %d clients, %s: p50 %.2f ms, p99 %.2f ms (%.0f req/s)%n", what,
+            System.out.printf("%s x%d, %d clients, %s: p50 %.2f ms, p99 %.2f ms (%.0f req/s; machine %s)%n", what,
                     latencies.length, concurrency, load, latencies[latencies.length / 2] / 1e6,
-                    latencies[(int) (latencies.length * 0.99)] / 1e6, latencies.length / (nanos / 1e9));
+                    latencies[(int) (latencies.length * 0.99)] / 1e6, latencies.length / (nanos / 1e9), machine);
             if (failures > 0) {
                 System.out.println("  (" + failures + " calls failed)");
             }
@@ -40,6 +40,7 @@ final class PacedLoad {
         Semaphore slots = new Semaphore(concurrency);
         CountDownLatch done = new CountDownLatch(total);
         AtomicInteger failures = new AtomicInteger();
+        Figures.MachineCpu machine = Figures.MachineCpu.start();
         long begin = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long scheduled = rate > 0 ? begin + (long) (i * 1e9 / rate) : 0;
@@ -66,6 +67,6 @@ final class PacedLoad {
         }
         long nanos = System.nanoTime() - begin;
         Arrays.sort(latencies);
-        return new Run(latencies, nanos, failures.get(), concurrency, rate);
+        return new Run(latencies, nanos, failures.get(), concurrency, rate, machine.since());
     }
 }

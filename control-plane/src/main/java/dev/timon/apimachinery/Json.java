@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +21,8 @@ public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper()
             // MicroTime fields (Lease renewTime, events.k8s.io eventTime) are ZonedDateTime in the fabric8 model.
             .registerModule(new JavaTimeModule())
+            // Getters and setters through generated lambdas instead of reflection: the fabric8 model is all beans.
+            .registerModule(new BlackbirdModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
