@@ -7,5 +7,5 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 kubeconfig=${1:-$repo/.timon/kubeconfig}
 [[ -d $repo/compat-tests/target/lib ]] || (cd "$repo" && mvn -B -q -DskipTests package)
-exec java -Xmx2g -cp "$repo/compat-tests/target/classes:$repo/compat-tests/target/lib/*" dev.timon.bench.SchedulerBench \
+exec java -Xmx2g -XX:TieredStopAtLevel=1 -cp "$repo/compat-tests/target/classes:$repo/compat-tests/target/lib/*" dev.timon.bench.SchedulerBench \
   "$kubeconfig" "${2:-1000}" "${3:-10000}" "${4:-1000}"

@@ -72,9 +72,12 @@ public final class Selectors {
     /** Whether the node satisfies the pod's nodeSelector and its required node affinity (terms ORed). */
     public static boolean nodeMatches(PodSpec spec, Node node) {
         Map<String, String> selector = spec.getNodeSelector();
-        if (selector != null && !matchesAll(selector, node.getMetadata().getLabels())) {
-            return false;
-        }
+        return (selector == null || matchesAll(selector, node.getMetadata().getLabels()))
+                && requiredAffinityMatches(spec, node);
+    }
+
+    /** Required node affinity: one of its terms holds (no required affinity: any node). */
+    public static boolean requiredAffinityMatches(PodSpec spec, Node node) {
         NodeSelector required = spec.getAffinity() == null || spec.getAffinity().getNodeAffinity() == null ? null
                 : spec.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
         return required == null || required.getNodeSelectorTerms() == null

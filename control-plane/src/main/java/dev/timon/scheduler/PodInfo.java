@@ -11,20 +11,26 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A pod with what scheduling needs computed once: resource requests (cpu in millicores, everything else in base
  * units), the non-zero requests upstream scores with (100m cpu, 200Mi memory for containers that ask for nothing),
- * host ports, the controller owner and the required pod anti-affinity terms.
+ * host ports, the controller owner, the required pod anti-affinity terms and the nodeSelector (null when empty),
+ * interned: pods with equal selectors share one map, which lets a node remember its answer by identity.
  */
 public record PodInfo(Pod pod, Map<String, Long> requests, long nonZeroCpu, long nonZeroMemory,
-                      List<String> hostPorts, String ownerUid, List<PodAffinityTerm> requiredAntiAffinity) {
+                      List<String> hostPorts, String ownerUid, List<PodAffinityTerm> requiredAntiAffinity,
+                      Map<String, String> nodeSelector) {
 
     public static final String CPU = "cpu";
     public static final String MEMORY = "memory";
     public static final String PODS = "pods";
     static final long DEFAULT_CPU = 100;
     static final long DEFAULT_MEMORY = 200L * 1024 * 1024;
+    /** Distinct nodeSelectors seen; forgotten wholesale past the bound, which only costs sharing. */
+    private static final Map<Map<String, String>, Map<String, String>> SELECTORS = new ConcurrentHashMap<>();
+    private static final int MAX_SELECTORS = 4_096;
 
     public static PodInfo of(Pod pod) {
         Map<String, Long> requests = new HashMap<>();
@@ -58,7 +64,20 @@ public record PodInfo(Pod pod, Map<String, Long> requests, long nonZeroCpu, long
         }
         String owner = pod.getMetadata().getOwnerReferences() == null ? null : pod.getMetadata().getOwnerReferences()
                 .stream().filter(r -> Boolean.TRUE.equals(r.getController())).map(r -> r.getUid()).findFirst().orElse(null);
-        return new PodInfo(pod, requests, nonZeroCpu, nonZeroMemory, ports, owner, requiredAntiAffinity(pod));
+        return new PodInfo(pod, requests, nonZeroCpu, nonZeroMemory, ports, owner, requiredAntiAffinity(pod),
+                intern(pod.getSpec().getNodeSelector()));
+    }
+
+    private static Map<String, String> intern(Map<String, String> selector) {
+        if (selector == null || selector.isEmpty()) {
+            return null;
+        }
+        if (SELECTORS.size() > MAX_SELECTORS) {
+            SELECTORS.clear();
+        }
+        Map<String, String> copy = Map.copyOf(selector);
+        Map<String, String> shared = SELECTORS.putIfAbsent(copy, copy);
+        return shared == null ? copy : shared;
     }
 
     private static List<PodAffinityTerm> requiredAntiAffinity(Pod pod) {

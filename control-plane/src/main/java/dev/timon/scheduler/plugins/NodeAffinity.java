@@ -17,7 +17,9 @@ public final class NodeAffinity implements SchedulerPlugin {
 
     @Override
     public List<String> filter(PodInfo pod, NodeInfo node) {
-        return Selectors.nodeMatches(pod.pod().getSpec(), node.node()) ? List.of() : List.of(REASON);
+        boolean fits = (pod.nodeSelector() == null || node.matchesNodeSelector(pod.nodeSelector()))
+                && Selectors.requiredAffinityMatches(pod.pod().getSpec(), node.node());
+        return fits ? List.of() : List.of(REASON);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.timon.scheduler.plugins;
 
+import dev.timon.scheduler.NodeInfo;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -72,6 +73,18 @@ class NodeAffinityTest {
     void filter(Pod pod, boolean fits) {
         List<String> expected = fits ? List.of() : List.of("node(s) didn't match Pod's node affinity/selector");
         assertEquals(expected, new NodeAffinity().filter(podInfo(pod), info(n -> n.editMetadata().addToLabels(LABELS).endMetadata())));
+    }
+
+    @Test
+    void aNodeRelabelledAfterACheckIsCheckedAnew() {
+        NodeAffinity plugin = new NodeAffinity();
+        NodeInfo node = info(n -> n.editMetadata().addToLabels(LABELS).endMetadata());
+        // Two pods with equal selectors: the second is answered from the node's memory of the first.
+        assertEquals(List.of(), plugin.filter(podInfo(selector(Map.of("zone", "a")).build()), node));
+        assertEquals(List.of(), plugin.filter(podInfo(selector(Map.of("zone", "a")).build()), node));
+        node.setNode(Fixtures.node("n1").editMetadata().addToLabels("zone", "b").endMetadata().build());
+        assertEquals(List.of(NodeAffinity.REASON), plugin.filter(podInfo(selector(Map.of("zone", "a")).build()), node));
+        assertEquals(List.of(), plugin.filter(podInfo(selector(Map.of("zone", "b")).build()), node));
     }
 
     @Test

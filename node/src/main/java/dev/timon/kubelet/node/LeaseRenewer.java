@@ -16,6 +16,7 @@ import java.time.ZonedDateTime;
 public final class LeaseRenewer {
     public static final String NAMESPACE = "kube-node-lease";
     private static final int LEASE_DURATION_SECONDS = 40;
+    private static final int MAX_ATTEMPTS = 5;
 
     private final KubernetesClient client;
     private final String nodeName;
@@ -40,6 +41,22 @@ public final class LeaseRenewer {
                 }
             }
         }
+        // Another writer (a previous agent for this node still stopping) may move the Lease between our read and
+        // write: read it again, a bounded number of times, as upstream's lease controller retries.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                latest = readAndWrite(now);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Lease readAndWrite(ZonedDateTime now) {
+        var leases = client.leases().inNamespace(NAMESPACE);
         Lease lease = leases.withName(nodeName).get();
         if (lease == null) {
             var node = client.nodes().withName(nodeName).get();
@@ -49,10 +66,9 @@ public final class LeaseRenewer {
                 builder.editMetadata().withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("Node")
                         .withName(nodeName).withUid(node.getMetadata().getUid()).build()).endMetadata();
             }
-            latest = leases.resource(renewed(builder.build(), now)).create();
-            return;
+            return leases.resource(renewed(builder.build(), now)).create();
         }
-        latest = leases.resource(renewed(lease, now)).update();
+        return leases.resource(renewed(lease, now)).update();
     }
 
     private Lease renewed(Lease lease, ZonedDateTime now) {
