@@ -262,7 +262,7 @@ public final class ResourceStore {
         }
         def.strategy().allocate(object, null, reservationLookup(def));
         validate(def, object, null);
-        recordManager(def, null, object, options, Scope.MAIN);
+        recordManager(def, null, object, Json.tree(object), options, Scope.MAIN);
         if (options.dryRun()) {
             return CompletableFuture.completedFuture(object);
         }
@@ -352,14 +352,15 @@ public final class ResourceStore {
         T old = read.object(def);
         ObjectNode current = Json.tree(old);
         ObjectNode proposed = change.apply(current.deepCopy());
-        T updated = prepareUpdate(def, namespace, name, old, proposed, scope);
-        if (Json.tree(updated).equals(current)) {
+        T updated = prepareUpdate(def, namespace, name, old, current, proposed, scope);
+        ObjectNode updatedTree = Json.tree(updated); // one conversion serves the no-op check and managedFields
+        if (updatedTree.equals(current)) {
             if (read.cached()) {
                 throw new StaleRead(); // a no-op against the cache may be a change against etcd: decide there
             }
             return CompletableFuture.completedFuture((HasMetadata) old);
         }
-        recordManager(def, current, updated, options, scope);
+        recordManager(def, current, updated, updatedTree, options, scope);
         if (options.dryRun()) {
             return CompletableFuture.completedFuture((HasMetadata) updated);
         }
@@ -453,26 +454,27 @@ public final class ResourceStore {
         });
     }
 
-    /** Records {@code options.fieldManager()} as the owner of what this write changed (an Update entry). */
+    /**
+     * Records {@code options.fieldManager()} as the owner of what this write changed (an Update entry).
+     * {@code afterTree} is {@code after} as a tree, which this changes.
+     */
     private static <T extends HasMetadata> void recordManager(ResourceDefinition<T> def, ObjectNode before, T after,
-                                                              WriteOptions options, Scope scope) {
+                                                              ObjectNode afterTree, WriteOptions options, Scope scope) {
         if (options.fieldManager() == null) {
             return;
         }
-        ObjectNode afterTree = Json.tree(after);
         ManagedFields.recordUpdate(before, afterTree, def.type(), options.fieldManager(), ManagedFields.UPDATE,
                 def.apiVersion(), now(), scope == Scope.STATUS ? "status" : "");
         after.getMetadata().setManagedFields(Json.convert(afterTree.path("metadata").path("managedFields"), MANAGED_FIELDS));
     }
 
     private <T extends HasMetadata> T prepareUpdate(ResourceDefinition<T> def, String namespace, String name, T old,
-                                                    ObjectNode proposed, Scope scope) {
+                                                    ObjectNode oldTree, ObjectNode proposed, Scope scope) {
         String requestedVersion = proposed.path("metadata").path("resourceVersion").asText("");
         if (!requestedVersion.isEmpty() && !requestedVersion.equals(old.getMetadata().getResourceVersion())) {
             throw ApiException.conflict(def.group(), def.plural(), name,
                     "the object has been modified; please apply your changes to the latest version and try again");
         }
-        ObjectNode oldTree = Json.tree(old);
         ObjectNode merged = switch (scope) {
             case MAIN -> {
                 if (def.has(Subresource.STATUS)) {
