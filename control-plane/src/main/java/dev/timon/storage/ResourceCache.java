@@ -87,6 +87,13 @@ public final class ResourceCache {
         for (CacheWatcher watcher : watchers) {
             watcher.onEvent(event);
         }
+        // Watchers filter synchronously above; from here on the superseded versions serve only from history.
+        if (event.previous() != null) {
+            event.previous().release();
+        }
+        if (event.type() == WatchEventType.DELETED) {
+            event.object().release();
+        }
     }
 
     /**

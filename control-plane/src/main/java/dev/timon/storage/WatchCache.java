@@ -237,7 +237,11 @@ public final class WatchCache implements AutoCloseable {
         KeyValue kv = event.getKeyValue();
         long rev = kv.getModRevision();
         KeyValue prevKv = event.getPrevKV();
-        CachedObject previous = prevKv == null || prevKv.getValue().isEmpty() ? cache.get(key)
+        CachedObject held = cache.get(key);
+        // The cache normally holds exactly the version etcd reports as previous: decoding etcd's copy again cost a
+        // full parse and encode per event.
+        CachedObject previous = prevKv == null || prevKv.getValue().isEmpty()
+                || (held != null && held.revision() == prevKv.getModRevision()) ? held
                 : decode(cache, key, prevKv.getValue().getBytes(), prevKv.getModRevision()).orElse(null);
         if (event.getEventType() == WatchEvent.EventType.DELETE) {
             if (previous == null) {
