@@ -9,7 +9,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Periodically force-deletes (grace 0) pods bound to nodes that no longer exist, terminating pods never
@@ -42,10 +44,12 @@ public final class PodGcController extends Controller {
     protected void reconcile(String key) {
         queue.addAfter(PASS, PERIOD);
         List<Pod> pods = context.informers().forType(Pod.class).getStore().list();
+        // Asked once per node and pass: a deleted node's pods used to cost a GET each (11,000 for 1,000 nodes).
+        Map<String, Boolean> goneFromServer = new HashMap<>();
         for (Pod pod : pods) {
             String node = pod.getSpec().getNodeName();
             boolean orphaned = node != null && !node.isEmpty() && context.informers().get(Node.class, null, node) == null
-                    && nodeGoneFromServer(node);
+                    && goneFromServer.computeIfAbsent(node, this::nodeGoneFromServer);
             boolean unscheduledTerminating = (node == null || node.isEmpty()) && ObjectKeys.isDeleting(pod);
             if (orphaned || unscheduledTerminating) {
                 forceDelete(pod);
