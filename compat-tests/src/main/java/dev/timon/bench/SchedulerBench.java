@@ -107,8 +107,8 @@ public final class SchedulerBench {
         for (int i = 0; i < count; i++) {
             slots.acquire();
             created[i] = System.nanoTime();
-            creators.get(i % CREATE_CONNECTIONS).post("/api/v1/namespaces/" + NAMESPACE + "/pods", POD.formatted(i)).whenComplete((response, error) -> {
-                if (error != null || response.statusCode() != 201) {
+            creators.get(i % CREATE_CONNECTIONS).post("/api/v1/namespaces/" + NAMESPACE + "/pods", POD.formatted(i)).whenComplete((status, error) -> {
+                if (error != null || status != 201) {
                     failures.incrementAndGet();
                 }
                 slots.release();
