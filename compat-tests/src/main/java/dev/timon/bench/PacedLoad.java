@@ -32,6 +32,8 @@ final class PacedLoad {
         }
     }
 
+    private static final int CALL_TIMEOUT_SECONDS = 30;
+
     private PacedLoad() {
     }
 
@@ -53,7 +55,9 @@ final class PacedLoad {
             slots.acquire();
             int index = i;
             long start = rate > 0 ? scheduled : System.nanoTime();
-            call.start(i).whenComplete((ok, error) -> {
+            // A call never answered counts as failed after CALL_TIMEOUT_SECONDS instead of holding the run for ever:
+            // once in ~200,000 calls the HTTP/2 client lost a response the server had sent (its metrics counted it).
+            call.start(i).orTimeout(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((ok, error) -> {
                 latencies[index] = System.nanoTime() - start;
                 if (error != null || !ok) {
                     failures.incrementAndGet();

@@ -24,6 +24,7 @@ import dev.timon.registry.WriteOptions;
 import dev.timon.storage.CachedObject;
 import dev.timon.storage.WatchCache;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -323,7 +324,8 @@ public final class ResourceHandler {
         return store.list(def, listRequest(request, info.namespace())).thenCompose(page -> {
             List<CompletableFuture<ResourceStore.Deletion>> deletions = new ArrayList<>();
             for (CachedObject o : page.items()) {
-                deletions.add(store.delete(def, o.namespace(), o.name(), options)
+                ObjectMeta meta = o.object().getMetadata();
+                deletions.add(store.delete(def, meta.getNamespace(), meta.getName(), options)
                         .exceptionally(e -> null));
             }
             return CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new)).thenApply(v -> {

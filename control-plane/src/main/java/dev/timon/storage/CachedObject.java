@@ -7,10 +7,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Map;
 
 /**
- * An object as the watch cache holds it: decoded once, with its resourceVersion set, and encoded once,
- * so lists and watch fan-out copy bytes instead of re-encoding. Never mutate {@link #object()}:
- * handlers that change an object work on {@link Json#copy} of it. A version that has been superseded keeps only
- * its bytes (see {@link #release}); its {@link #object()} is then decoded anew on each call.
+ * An object as the watch cache holds it: its stored bytes with the resourceVersion written in, so lists, gets and
+ * watch fan-out copy bytes instead of encoding. The model object is decoded on first use, and kept while this is the
+ * current version. Never mutate {@link #object()}: handlers that change an object work on {@link Json#copy} of it.
+ * A version that has been superseded keeps only its bytes (see {@link #release}); its {@link #object()} is then
+ * decoded anew on each call.
  */
 public final class CachedObject {
 
@@ -18,10 +19,8 @@ public final class CachedObject {
     private final long revision;
     private final Class<? extends HasMetadata> type;
     private final byte[] json;
-    private final String name;
-    private final String namespace;
-    private final Map<String, String> labels;
     private volatile HasMetadata object;
+    private volatile boolean released;
 
     CachedObject(String key, long revision, HasMetadata object) {
         this.key = key;
@@ -29,13 +28,24 @@ public final class CachedObject {
         this.type = object.getClass();
         this.object = object;
         this.json = Json.bytes(object);
-        this.name = object.getMetadata().getName();
-        this.namespace = object.getMetadata().getNamespace();
-        this.labels = object.getMetadata().getLabels();
     }
 
-    /** Decodes a stored value and stamps the revision in as resourceVersion. */
+    private CachedObject(String key, long revision, Class<? extends HasMetadata> type, byte[] json) {
+        this.key = key;
+        this.revision = revision;
+        this.type = type;
+        this.json = json;
+    }
+
+    /**
+     * A stored value with the revision as its resourceVersion. Values the registry wrote get it stamped into their
+     * bytes; anything else (a value that already carries one) is decoded, given it and encoded again.
+     */
     public static CachedObject decode(String key, byte[] value, long revision, Class<? extends HasMetadata> type) {
+        byte[] stamped = ResourceVersionStamp.stamp(value, revision);
+        if (stamped != null) {
+            return new CachedObject(key, revision, type, stamped);
+        }
         HasMetadata object = Json.read(value, type);
         object.getMetadata().setResourceVersion(Long.toString(revision));
         return new CachedObject(key, revision, object);
@@ -51,6 +61,7 @@ public final class CachedObject {
      * history: decoded graphs kept there for 10,000 events outlived the young collections, which copied them.
      */
     void release() {
+        released = true;
         object = null;
     }
 
@@ -64,22 +75,21 @@ public final class CachedObject {
 
     public HasMetadata object() {
         HasMetadata decoded = object;
-        return decoded != null ? decoded : Json.read(json, type);
+        if (decoded == null) {
+            decoded = Json.read(json, type);
+            if (!released) {
+                object = decoded;
+            }
+        }
+        return decoded;
     }
 
     public byte[] json() {
         return json;
     }
 
-    public String namespace() {
-        return namespace;
-    }
-
-    public String name() {
-        return name;
-    }
-
+    /** The labels, from the decoded object: a label selector decodes every object it looks at. */
     public Map<String, String> labels() {
-        return labels;
+        return object().getMetadata().getLabels();
     }
 }

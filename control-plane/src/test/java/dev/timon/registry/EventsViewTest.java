@@ -293,7 +293,7 @@ class EventsViewTest {
     }
 
     private static List<String> names(ListResult list) {
-        return list.items().stream().map(CachedObject::name).toList();
+        return list.items().stream().map(o -> o.object().getMetadata().getName()).toList();
     }
 
     /** The ApiException a call failed with, whether thrown at once or through the future. */
@@ -312,7 +312,7 @@ class EventsViewTest {
         while (true) {
             CacheEvent event = seen.poll(10, TimeUnit.SECONDS);
             assertNotNull(event, "no watch event for " + name);
-            if (event.object().name().equals(name)) {
+            if (event.object().object().getMetadata().getName().equals(name)) {
                 return event;
             }
         }

@@ -47,7 +47,7 @@ class WatchHistoryTest {
             CacheWatcher watcher = new CacheWatcher() {
                 @Override
                 public void onEvent(CacheEvent event) {
-                    if ("cm".equals(event.object().name())) {
+                    if ("cm".equals(event.object().object().getMetadata().getName())) {
                         replayed.add(event);
                     }
                 }
