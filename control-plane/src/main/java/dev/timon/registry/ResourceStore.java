@@ -8,6 +8,7 @@ import dev.timon.apimachinery.FieldErrors;
 import dev.timon.apimachinery.FieldSelector;
 import dev.timon.apimachinery.Json;
 import dev.timon.apimachinery.Names;
+import dev.timon.apimachinery.StatusCause;
 import dev.timon.apiserver.apply.ManagedFields;
 import dev.timon.apiserver.apply.ServerSideApply;
 import dev.timon.storage.CachedObject;
@@ -753,9 +754,11 @@ public final class ResourceStore {
                 throw ApiException.notFound("", "namespaces", namespace);
             }
             if (ns.get().getMetadata().getDeletionTimestamp() != null) {
+                // The cause tells controllers not to retry, as upstream's NamespaceLifecycle admission does.
                 throw new ApiException(403, "Forbidden", def.plural() + " is forbidden: unable to create new content in "
                         + "namespace " + namespace + " because it is being terminated",
-                        new ApiException.Target(def.group(), def.plural(), null), List.of());
+                        new ApiException.Target(def.group(), def.plural(), null), List.of(new StatusCause(
+                        StatusCause.NAMESPACE_TERMINATING, "namespace " + namespace + " is being terminated", "metadata.namespace")));
             }
         });
     }

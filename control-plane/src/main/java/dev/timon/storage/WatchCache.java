@@ -41,7 +41,7 @@ public final class WatchCache implements AutoCloseable {
     public record Page(List<CachedObject> items, long revision, boolean more) {
     }
 
-    private record Waiter(long revision, CompletableFuture<Void> done) {
+    private record Waiter(long revision, CompletableFuture<Void> done, long deadline) {
     }
 
     private final EtcdStore store;
@@ -62,6 +62,7 @@ public final class WatchCache implements AutoCloseable {
     public WatchCache(EtcdStore store, Collection<ResourceDefinition<?>> definitions) {
         this.store = store;
         definitions.forEach(d -> byStoragePrefix.putIfAbsent(d.storagePrefix(), new ResourceCache(d.storage())));
+        timers.scheduleWithFixedDelay(this::tendWaiters, 50, 50, TimeUnit.MILLISECONDS);
     }
 
     /** Lists the whole registry at one revision, then follows etcd from the next one. */
@@ -84,6 +85,7 @@ public final class WatchCache implements AutoCloseable {
             }
             etcdWatch = store.watchPrefix(ROOT, page.revision() + 1, this::dispatch, this::watchFailed);
             LOG.info("watch cache started at revision {} with {} objects", page.revision(), page.items().size());
+            releaseWaiters(); // reads that waited through a re-list may already be served
         });
     }
 
@@ -142,18 +144,38 @@ public final class WatchCache implements AutoCloseable {
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (waiters) {
-            waiters.add(new Waiter(target, done));
+            waiters.add(new Waiter(target, done, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FRESHNESS_TIMEOUT_MS)));
         }
-        // A write outside the registry advances etcd without an event for us: a progress notify tells us so.
-        timers.schedule(() -> {
-            if (!done.isDone() && etcdWatch != null) {
-                etcdWatch.requestProgress();
-            }
-        }, 50, TimeUnit.MILLISECONDS);
-        timers.schedule(() -> done.completeExceptionally(new TimeoutException("too large resource version: " + target
-                + ", current: " + revision)), FRESHNESS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         releaseWaiters();
         return done;
+    }
+
+    /**
+     * Every 50 ms while reads wait: asks etcd for a progress notify, and fails the waits past their deadline. A write
+     * outside the registry moves etcd's revision without an event for us, and only a progress notify tells us; one
+     * request per wait was not enough, as a request sent while the etcd watch is still being set up goes unanswered
+     * (a GET right after a start then waited out its 3 s).
+     */
+    private void tendWaiters() {
+        long now = System.nanoTime();
+        List<Waiter> expired = new ArrayList<>();
+        boolean waiting;
+        synchronized (waiters) {
+            waiting = !waiters.isEmpty();
+            waiters.removeIf(w -> now - w.deadline > 0 && expired.add(w));
+        }
+        Watch.Watcher watch = etcdWatch;
+        if (waiting && watch != null) {
+            try {
+                watch.requestProgress();
+            } catch (RuntimeException e) {
+                // A watch being replaced (see watchFailed): the next tick asks its successor. Throwing here would
+                // end the periodic task, and with it every wait's deadline.
+                LOG.debug("progress request failed: {}", e.toString());
+            }
+        }
+        expired.forEach(w -> w.done.completeExceptionally(new TimeoutException("too large resource version: "
+                + w.revision + ", current: " + revision)));
     }
 
     public Page list(ResourceDefinition<?> definition, String namespace, String afterKey, int limit,

@@ -3,10 +3,11 @@ package dev.timon.controllers.daemonset;
 import dev.timon.controllers.Controller;
 import dev.timon.controllers.ControllerContext;
 import dev.timon.controllers.ControllerHistory;
+import dev.timon.controllers.ControllerRefs;
 import dev.timon.controllers.Expectations;
 import dev.timon.controllers.ObjectKeys;
-import dev.timon.controllers.ControllerRefs;
 import dev.timon.controllers.PodConditions;
+import dev.timon.controllers.PodControl;
 import dev.timon.controllers.TemplateHash;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
@@ -206,6 +207,9 @@ public final class DaemonSetController extends Controller {
                         .resource(DaemonPods.forNode(ds, node, hash)).create();
                 context.events().normal(ds, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
             } catch (RuntimeException e) {
+                if (PodControl.namespaceTerminating(e)) {
+                    return; // as upstream: every further create fails too; the expectations wait out their TTL
+                }
                 expectations.creationObserved(key);
                 context.events().warning(ds, "FailedCreate", "Error creating: " + e.getMessage());
                 throw e;

@@ -107,9 +107,13 @@ public final class ReplicaSetController extends Controller {
                     try {
                         podControl.create(rs.getSpec().getTemplate(), rs, rs.getMetadata().getName() + "-");
                     } catch (RuntimeException e) {
+                        if (PodControl.namespaceTerminating(e)) {
+                            return null; // as upstream: no retry, and the expectation stays until it expires
+                        }
                         expectations.creationObserved(key);
                         throw e;
                     }
+                    return null;
                 }));
             }
             Exception failure = null;
