@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -198,8 +199,18 @@ public final class ResourceStore {
             return o -> o.key().startsWith(prefix);
         }
         FieldSelector fieldSelector = request.fields().renamed(def.fieldLabels());
-        return o -> o.key().startsWith(prefix) && request.labels().matches(o.labels())
-                && (fieldSelector.isEverything() || fieldSelector.matches(fields(def.storage(), o.object())));
+        return o -> o.key().startsWith(prefix) && selects(request, fieldSelector, def, o);
+    }
+
+    /** Whether the selectors pick {@code o}; a stored value that does not decode into its type is picked by none. */
+    private static boolean selects(ListRequest request, FieldSelector fieldSelector, ResourceDefinition<?> def,
+                                   CachedObject o) {
+        try {
+            return request.labels().matches(o.labels())
+                    && (fieldSelector.isEverything() || fieldSelector.matches(fields(def.storage(), o.object())));
+        } catch (UncheckedIOException e) {
+            return false;
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -269,7 +269,8 @@ public final class WatchCache implements AutoCloseable {
             if (previous == null) {
                 return Optional.empty();
             }
-            CachedObject last = CachedObject.decode(key, previous.json(), rev, cache.definition().type());
+            // A value admitted undecoded (see CachedObject) may not decode now: it still leaves the cache.
+            CachedObject last = decode(cache, key, previous.json(), rev).orElse(previous);
             return Optional.of(new CacheEvent(WatchEventType.DELETED, last, previous, rev));
         }
         return decode(cache, key, kv.getValue().getBytes(), rev).map(o ->
