@@ -1,6 +1,7 @@
 package dev.timon.storage;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Writes an object's resourceVersion into its stored JSON without decoding it: the registry stores objects without
@@ -30,7 +31,8 @@ final class ResourceVersionStamp {
                     return null;
                 }
                 boolean key = nextNonSpace(json, end + 1) == ':';
-                if (key && depth == 1 && metadataStart < 0 && equals(json, i + 1, end, METADATA)) {
+                if (key && depth == 1 && metadataStart < 0
+                        && Arrays.equals(json, i + 1, end, METADATA, 0, METADATA.length)) {
                     int open = indexOfNonSpace(json, indexOfNonSpace(json, end + 1) + 1);
                     if (open < 0 || json[open] != '{') {
                         return null;
@@ -40,7 +42,8 @@ final class ResourceVersionStamp {
                     i = open;
                     continue;
                 }
-                if (key && depth == 2 && metadataStart >= 0 && equals(json, i + 1, end, RESOURCE_VERSION)) {
+                if (key && depth == 2 && metadataStart >= 0
+                        && Arrays.equals(json, i + 1, end, RESOURCE_VERSION, 0, RESOURCE_VERSION.length)) {
                     return null;
                 }
                 i = end;
@@ -95,17 +98,5 @@ final class ResourceVersionStamp {
     private static int nextNonSpace(byte[] json, int from) {
         int i = indexOfNonSpace(json, from);
         return i < 0 ? -1 : json[i];
-    }
-
-    private static boolean equals(byte[] json, int from, int to, byte[] expected) {
-        if (to - from != expected.length) {
-            return false;
-        }
-        for (int i = 0; i < expected.length; i++) {
-            if (json[from + i] != expected[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }
