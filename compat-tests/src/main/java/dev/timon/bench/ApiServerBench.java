@@ -99,27 +99,63 @@ public final class ApiServerBench {
      */
     private static void warmUp(Call create, Call get, Call delete, int firstIndex) throws Exception {
         int round = 4_000;
-        double best = 0;
-        int sinceBest = 0;
-        int rounds = 0;
-        while (rounds < 24 && (rounds < 6 || sinceBest < 4)) {
-            int base = firstIndex + rounds * round;
+        Settling throughput = new Settling(6, 24, 4, 1);
+        while (throughput.more()) {
+            int base = firstIndex + throughput.rounds() * round;
             long start = System.nanoTime();
             timed(round, i -> create.start(base + i), 201, 0);
             timed(round, i -> get.start(base + i), 200, 0);
             timed(round, i -> delete.start(base + i), 200, 0);
-            double perSecond = 3 * round / ((System.nanoTime() - start) / 1e9);
+            throughput.record(3 * round / ((System.nanoTime() - start) / 1e9));
+        }
+        System.out.printf("warm-up: %d rounds of %d creates, gets and deletes, best %.0f req/s%s%n", throughput.rounds(),
+                round, throughput.best(), throughput.settled() ? "" : " (throughput still rising)");
+    }
+
+    /**
+     * Unmeasured rounds until {@code quiet} rounds in a row bring no new best by more than 5%: at least {@code min}
+     * rounds, at most {@code max}. A best is the highest value ({@code direction} 1) or the lowest (-1).
+     */
+    private static final class Settling {
+        private final int min;
+        private final int max;
+        private final int quiet;
+        private final int direction;
+        private double best = Double.NaN;
+        private int rounds;
+        private int sinceBest;
+
+        Settling(int min, int max, int quiet, int direction) {
+            this.min = min;
+            this.max = max;
+            this.quiet = quiet;
+            this.direction = direction;
+        }
+
+        boolean more() {
+            return rounds < max && (rounds < min || sinceBest < quiet);
+        }
+
+        void record(double value) {
             rounds++;
-            if (perSecond > 1.05 * best) {
-                best = perSecond;
-                sinceBest = 0;
-            } else {
-                sinceBest++;
-                best = Math.max(best, perSecond);
+            boolean newBest = Double.isNaN(best) || direction * (value - best) > 0.05 * best;
+            sinceBest = newBest ? 0 : sinceBest + 1;
+            if (Double.isNaN(best) || direction * (value - best) > 0) {
+                best = value;
             }
         }
-        System.out.printf("warm-up: %d rounds of %d creates, gets and deletes, best %.0f req/s%s%n", rounds, round, best,
-                sinceBest < 4 ? " (throughput still rising)" : "");
+
+        boolean settled() {
+            return sinceBest >= quiet;
+        }
+
+        int rounds() {
+            return rounds;
+        }
+
+        double best() {
+            return best;
+        }
     }
 
     private interface Call {
@@ -142,11 +178,9 @@ public final class ApiServerBench {
         // Unmeasured lists first, until three in a row set no new best (by more than 5%; at most 20): a single one
         // left the list path compiling through the measured runs of a just-started server (median 301-419 ms there,
         // 60-150 ms once warm).
-        long fastest = Long.MAX_VALUE;
-        for (int run = 0, sinceBest = 0; run < 20 && (run < 3 || sinceBest < 3); run++) {
-            long took = listOnce()[0];
-            sinceBest = took < 0.95 * fastest ? 0 : sinceBest + 1;
-            fastest = Math.min(fastest, took);
+        Settling listTime = new Settling(3, 20, 3, -1);
+        while (listTime.more()) {
+            listTime.record(listOnce()[0]);
         }
         List<Long> runs = new ArrayList<>();
         long items = 0;
