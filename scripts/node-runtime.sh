@@ -209,7 +209,8 @@ EOF
   process_alive "$pidfile" "$config" ||
     process_spawn "$pidfile" "$home/logs/registry.log" docker-registry serve "$config"
   local i
-  for ((i = 0; i < 100; i++)); do
+  # Up to 30 s: once, on a machine busy with a starting control plane, it had not answered within 10 s.
+  for ((i = 0; i < 300; i++)); do
     curl -sf -o /dev/null "http://$(registry_address)/v2/" && return 0
     process_alive "$pidfile" "$config" || break
     sleep 0.1

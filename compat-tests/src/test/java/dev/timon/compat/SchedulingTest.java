@@ -1,5 +1,7 @@
 package dev.timon.compat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -94,6 +96,25 @@ class SchedulingTest extends OnHollowNodes {
         ok("label", "node", nodes.name(1), "disk=ssd");
         pod("sched-selector", "fast", "nodeSelector: {disk: ssd}");
         assertEquals(nodes.name(1), nodeOf("sched-selector", "fast"));
+    }
+
+    /** Upstream's binding writes the pod past the field manager: nobody is recorded as owning spec.nodeName. */
+    @Test
+    void bindingSetsPodScheduledAndRecordsNoFieldManager() throws Exception {
+        ok("create", "namespace", "sched-binding");
+        pod("sched-binding", "bound", "");
+        nodeOf("sched-binding", "bound");
+        JsonNode pod = new ObjectMapper().readTree(ok("get", "pod", "bound", "-n", "sched-binding", "-o", "json",
+                "--show-managed-fields").out());
+        boolean scheduled = false;
+        for (JsonNode condition : pod.at("/status/conditions")) {
+            scheduled |= condition.path("type").asText().equals("PodScheduled") && condition.path("status").asText().equals("True");
+        }
+        assertTrue(scheduled, pod::toString);
+        assertTrue(pod.at("/metadata/managedFields").size() > 0, pod::toString);
+        for (JsonNode entry : pod.at("/metadata/managedFields")) {
+            assertTrue(entry.at("/fieldsV1/f:spec/f:nodeName").isMissingNode(), entry::toString);
+        }
     }
 
     @Test

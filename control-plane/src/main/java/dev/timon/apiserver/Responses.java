@@ -5,12 +5,14 @@ import dev.timon.apimachinery.Json;
 import dev.timon.apiserver.patch.PatchException;
 import dev.timon.apiserver.protobuf.ProtobufDecodeException;
 import dev.timon.registry.ResourceStore;
+import io.grpc.StatusRuntimeException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Objects;
 
 /** Writes JSON bodies and turns every failure into a Kubernetes Status with the right code. */
 public final class Responses {
@@ -50,6 +52,11 @@ public final class Responses {
         }
         if (t instanceof ProtobufDecodeException proto) {
             return ApiException.badRequest(proto.getMessage());
+        }
+        if (t instanceof StatusRuntimeException storage) {
+            // etcd's refusal (out of space, unavailable) is no bug of ours: one line, and upstream's message.
+            LOG.warn("storage error: {}", storage.getMessage());
+            return ApiException.internal(Objects.requireNonNullElse(storage.getStatus().getDescription(), storage.getMessage()));
         }
         LOG.error("internal error", t);
         return ApiException.internal(String.valueOf(t));

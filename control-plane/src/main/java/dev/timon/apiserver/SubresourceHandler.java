@@ -1,6 +1,7 @@
 package dev.timon.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.timon.apimachinery.ApiException;
@@ -17,15 +18,12 @@ import dev.timon.registry.Subresource;
 import dev.timon.registry.WriteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -138,24 +136,25 @@ public final class SubresourceHandler {
         }
         return store.mutate(pods, info.namespace(), info.name(), ResourceStore.Scope.BINDING,
                 ResourceHandler.writeOptions(request), true, current -> {
-                    Pod pod = Json.convert(current, Pod.class);
-                    if (pod.getMetadata().getDeletionTimestamp() != null) {
+                    // Edited as a tree: the store decodes and validates the result once, as it does for any write.
+                    if (current.path("metadata").hasNonNull("deletionTimestamp")) {
                         throw ApiException.conflict("", "pods", info.name(), "pod is being deleted, cannot be assigned to a host");
                     }
-                    if (pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty()) {
+                    String assigned = current.path("spec").path("nodeName").asText("");
+                    if (!assigned.isEmpty()) {
                         throw ApiException.conflict("", "pods/binding", info.name(), "pod " + info.name()
-                                + " is already assigned to node \"" + pod.getSpec().getNodeName() + "\"");
+                                + " is already assigned to node \"" + assigned + "\"");
                     }
-                    pod.getSpec().setNodeName(node);
-                    List<PodCondition> conditions = new ArrayList<>(pod.getStatus().getConditions());
-                    conditions.removeIf(c -> "PodScheduled".equals(c.getType()));
-                    PodCondition scheduled = new PodCondition();
-                    scheduled.setType("PodScheduled");
-                    scheduled.setStatus("True");
-                    scheduled.setLastTransitionTime(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-                    conditions.add(scheduled);
-                    pod.getStatus().setConditions(conditions);
-                    return Json.tree(pod);
+                    current.with("spec").put("nodeName", node);
+                    ArrayNode conditions = current.with("status").withArray("conditions");
+                    for (int i = conditions.size() - 1; i >= 0; i--) {
+                        if ("PodScheduled".equals(conditions.get(i).path("type").asText())) {
+                            conditions.remove(i);
+                        }
+                    }
+                    conditions.addObject().put("type", "PodScheduled").put("status", "True")
+                            .put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                    return current;
                 }, false).thenApply(p -> success());
     }
 

@@ -206,8 +206,8 @@ public final class ResourceStore {
     private static boolean selects(ListRequest request, FieldSelector fieldSelector, ResourceDefinition<?> def,
                                    CachedObject o) {
         try {
-            return request.labels().matches(o.labels())
-                    && (fieldSelector.isEverything() || fieldSelector.matches(fields(def.storage(), o.object())));
+            return (request.labels().isEverything() || request.labels().matches(o.labels()))
+                    && (fieldSelector.isEverything() || fieldSelector.matches(o.fields(object -> fields(def.storage(), object))));
         } catch (UncheckedIOException e) {
             return false;
         }
@@ -472,7 +472,9 @@ public final class ResourceStore {
      */
     private static <T extends HasMetadata> void recordManager(ResourceDefinition<T> def, ObjectNode before, T after,
                                                               ObjectNode afterTree, WriteOptions options, Scope scope) {
-        if (options.fieldManager() == null) {
+        // Upstream's binding writes the pod straight to storage, past the field manager: bound pods carry no
+        // entry of the scheduler's.
+        if (options.fieldManager() == null || scope == Scope.BINDING) {
             return;
         }
         ManagedFields.recordUpdate(before, afterTree, def.type(), options.fieldManager(), ManagedFields.UPDATE,

@@ -5,6 +5,7 @@ import dev.timon.registry.ResourceDefinition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * An object as the watch cache holds it: its stored bytes with the resourceVersion written in, so lists, gets and
@@ -21,6 +22,10 @@ public final class CachedObject {
     private final byte[] json;
     private volatile HasMetadata object;
     private volatile boolean released;
+    /** What selectors look at, kept past {@link #release}, as upstream's watch cache keeps each object's attributes:
+     * a watch resuming from the history then selects without decoding. */
+    private volatile Map<String, String> labels;
+    private volatile Map<String, String> fields;
 
     CachedObject(String key, long revision, HasMetadata object) {
         this.key = key;
@@ -88,8 +93,24 @@ public final class CachedObject {
         return json;
     }
 
-    /** The labels, from the decoded object: a label selector decodes every object it looks at. */
+    /** The labels, decoded once. */
     public Map<String, String> labels() {
-        return object().getMetadata().getLabels();
+        Map<String, String> known = labels;
+        if (known == null) {
+            Map<String, String> decoded = object().getMetadata().getLabels();
+            known = decoded == null ? Map.of() : decoded;
+            labels = known;
+        }
+        return known;
+    }
+
+    /** The selectable fields, computed once by {@code extract} (always the same function for one stored type). */
+    public Map<String, String> fields(Function<HasMetadata, Map<String, String>> extract) {
+        Map<String, String> known = fields;
+        if (known == null) {
+            known = extract.apply(object());
+            fields = known;
+        }
+        return known;
     }
 }

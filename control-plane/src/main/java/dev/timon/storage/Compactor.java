@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * Compacts etcd's history as the API server upstream does: every interval, everything older than the revision
  * seen one interval before goes. Watches and continue tokens older than that get 410 Gone and re-list. Then a
  * member whose database file has grown to more than twice its content (and over {@link #DEFRAG_MIN_BYTES}) is
- * defragmented, which upstream leaves to operators: without it a busy cluster's file reaches etcd's quota and
- * every write fails.
+ * defragmented, and a NOSPACE alarm cleared, which upstream leaves to operators: without them a busy cluster's file
+ * reaches etcd's quota and every write fails from then on.
  */
 public final class Compactor implements AutoCloseable {
 
@@ -34,7 +34,9 @@ public final class Compactor implements AutoCloseable {
     }
 
     public Compactor start(Duration interval) {
-        timer.scheduleWithFixedDelay(this::compact, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        // The first pass at once: it compacts nothing yet, but a restart is how a user would try to revive a
+        // cluster whose etcd ran out of space.
+        timer.scheduleWithFixedDelay(this::compact, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -43,9 +45,14 @@ public final class Compactor implements AutoCloseable {
         store.currentRevision().thenCompose(current -> {
             previousRevision = current;
             return target > 0 ? store.compact(target) : CompletableFuture.completedFuture(null);
-        }).thenCompose(v -> store.defragmentSparse(DEFRAG_MIN_BYTES)).thenAccept(defragmented -> {
+        }).thenCompose(v -> store.defragmentSparse(DEFRAG_MIN_BYTES)).thenCompose(defragmented -> {
             if (!defragmented.isEmpty()) {
                 LOG.info("defragmented etcd {}", defragmented);
+            }
+            return store.recoverFromSpaceAlarm();
+        }).thenAccept(cleared -> {
+            if (cleared > 0) {
+                LOG.info("etcd had run out of space: defragmented it and cleared {} NOSPACE alarm(s)", cleared);
             }
         }).whenComplete((v, error) -> {
             if (error != null && !String.valueOf(error.getMessage()).contains("compacted")) {

@@ -5,6 +5,8 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.maintenance.AlarmMember;
+import io.etcd.jetcd.maintenance.AlarmType;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -147,6 +149,31 @@ public final class EtcdStore implements AutoCloseable {
                             : CompletableFuture.completedFuture(null));
         }
         return steps.thenApply(v -> List.copyOf(defragmented));
+    }
+
+    /**
+     * Brings etcd back from a NOSPACE alarm, as its operators' guide does: defragments every member (compaction
+     * has freed the space, but only inside the file) and clears the alarm, which otherwise refuses every write
+     * however much space is free. If space is still short, etcd raises it again at the next write. Yields how many
+     * alarms were cleared; with none raised, does nothing.
+     */
+    public CompletableFuture<Integer> recoverFromSpaceAlarm() {
+        var maintenance = client.getMaintenanceClient();
+        return maintenance.listAlarms().thenCompose(response -> {
+            List<AlarmMember> space = response.getAlarms().stream()
+                    .filter(alarm -> alarm.getAlarmType() == AlarmType.NOSPACE).toList();
+            if (space.isEmpty()) {
+                return CompletableFuture.completedFuture(0);
+            }
+            CompletableFuture<?> steps = CompletableFuture.completedFuture(null);
+            for (String endpoint : endpoints) {
+                steps = steps.thenCompose(v -> maintenance.defragmentMember(endpoint));
+            }
+            for (AlarmMember alarm : space) {
+                steps = steps.thenCompose(v -> maintenance.alarmDisarm(alarm));
+            }
+            return steps.thenApply(v -> space.size());
+        });
     }
 
     /** The database file's size on each member. */

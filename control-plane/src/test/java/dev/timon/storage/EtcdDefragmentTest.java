@@ -1,15 +1,20 @@
 package dev.timon.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Defragmentation against a real etcd: a file grown by deleted, compacted history shrinks; a dense one is left. */
+/**
+ * Defragmentation against a real etcd: a file grown by deleted, compacted history shrinks; a dense one is left; a
+ * full one takes writes again once space is freed and its alarm cleared.
+ */
 class EtcdDefragmentTest {
 
     @Test
@@ -43,6 +48,37 @@ class EtcdDefragmentTest {
             assertEquals(1, defragmented.size());
             long after = store.databaseSizes().get(10, TimeUnit.SECONDS).get(0);
             assertTrue(after < before / 4, "defragmented from " + before + " to " + after + " bytes");
+        }
+    }
+
+    @Test
+    void aFullDatabaseTakesWritesAgainOnceSpaceIsFreedAndTheAlarmCleared() throws Exception {
+        try (TestEtcd etcd = TestEtcd.start("--quota-backend-bytes=" + 16 * 1024 * 1024); EtcdStore store = etcd.connect()) {
+            byte[] value = new byte[256 * 1024];
+            int written = 0;
+            Exception full = null;
+            while (full == null && written < 200) {
+                try {
+                    store.commit(List.of(), Map.of("/registry/big/" + written, value), List.of()).get(30, TimeUnit.SECONDS);
+                    written++;
+                } catch (ExecutionException e) {
+                    full = e;
+                }
+            }
+            assertTrue(full != null && String.valueOf(full.getMessage()).contains("database space exceeded"),
+                    "etcd refused writes at its quota after " + written + " values: " + full);
+            for (int i = 0; i < written; i++) {
+                store.commit(List.of(), Map.of(), List.of("/registry/big/" + i)).get(30, TimeUnit.SECONDS); // deletes pass
+            }
+            store.compact(store.currentRevision().get(10, TimeUnit.SECONDS)).get(30, TimeUnit.SECONDS);
+            // The history is compacted away, but the raised alarm still refuses writes.
+            assertThrows(ExecutionException.class, () -> store.commit(List.of(), Map.of("/registry/small", new byte[] {1}),
+                    List.of()).get(30, TimeUnit.SECONDS));
+
+            assertEquals(1, store.recoverFromSpaceAlarm().get(60, TimeUnit.SECONDS));
+            store.commit(List.of(), Map.of("/registry/small", new byte[] {1}), List.of()).get(30, TimeUnit.SECONDS);
+            assertTrue(store.databaseSizes().get(10, TimeUnit.SECONDS).get(0) < 4 * 1024 * 1024, "the file shrank");
+            assertEquals(0, store.recoverFromSpaceAlarm().get(30, TimeUnit.SECONDS));
         }
     }
 }

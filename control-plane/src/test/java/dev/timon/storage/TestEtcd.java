@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,13 +26,15 @@ public final class TestEtcd implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    public static TestEtcd start() throws IOException {
+    /** Starts etcd with its usual flags followed by {@code extraFlags}. */
+    public static TestEtcd start(String... extraFlags) throws IOException {
         Path dir = Files.createTempDirectory("timon-etcd");
         String client = "http://127.0.0.1:" + freePort();
         String peer = "http://127.0.0.1:" + freePort();
-        List<String> command = List.of("etcd", "--name=test", "--data-dir=" + dir.resolve("data"),
+        List<String> command = new ArrayList<>(List.of("etcd", "--name=test", "--data-dir=" + dir.resolve("data"),
                 "--listen-client-urls=" + client, "--advertise-client-urls=" + client,
-                "--listen-peer-urls=" + peer, "--initial-advertise-peer-urls=" + peer, "--initial-cluster=test=" + peer);
+                "--listen-peer-urls=" + peer, "--initial-advertise-peer-urls=" + peer, "--initial-cluster=test=" + peer));
+        command.addAll(List.of(extraFlags));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("etcd.log").toFile()).start();
         return new TestEtcd(dir, process, client);

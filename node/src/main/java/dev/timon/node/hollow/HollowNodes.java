@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.slf4j.Logger;
@@ -117,7 +119,7 @@ public final class HollowNodes implements AutoCloseable {
             submit(pod, () -> client.pods().inNamespace(pod.getMetadata().getNamespace())
                     .withName(pod.getMetadata().getName()).withGracePeriod(0).delete());
         } else if (!"Running".equals(phase) && !terminal) {
-            submit(pod, () -> client.pods().resource(running(pod)).updateStatus());
+            submit(pod, () -> patchStatus(pod, running(pod)));
         } else if ("Running".equals(phase) && exits(pod)) {
             scheduleCompletion(pod);
         }
@@ -162,15 +164,28 @@ public final class HollowNodes implements AutoCloseable {
             // Someone else (a test acting as the kubelet) may have finished the pod meanwhile: never undo that.
             if (latest != null && latest.getMetadata().getDeletionTimestamp() == null
                     && "Running".equals(latest.getStatus().getPhase())) {
-                submit(latest, () -> client.pods().resource(succeeded(latest)).updateStatus());
+                submit(latest, () -> patchStatus(latest, succeeded(latest)));
             }
         }, COMPLETION_DELAY_MS, TimeUnit.MILLISECONDS);
     }
 
-    private Pod running(Pod pod) {
+    /**
+     * Writes a pod's status as the kubelet does, as a merge patch of pods/status that sends the status alone rather
+     * than the whole pod. It carries the resourceVersion the status was computed from, so a status someone else
+     * wrote meanwhile (a test acting as the kubelet) fails with a conflict instead of being undone.
+     */
+    private void patchStatus(Pod pod, PodStatus status) {
+        Map<String, Object> patch = Map.of("metadata", Map.of("resourceVersion", pod.getMetadata().getResourceVersion()),
+                "status", status);
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                        client.getKubernetesSerialization().asJson(patch));
+    }
+
+    private PodStatus running(Pod pod) {
         String now = now();
-        Pod copy = client.getKubernetesSerialization().clone(pod);
-        PodStatus status = copy.getStatus() == null ? new PodStatus() : copy.getStatus();
+        PodStatus status = pod.getStatus() == null ? new PodStatus()
+                : client.getKubernetesSerialization().clone(pod.getStatus());
         int ip = Math.floorMod(nextIp.incrementAndGet(), 254 * 256);
         status.setPhase("Running");
         status.setHostIP("10.0.0.1");
@@ -190,14 +205,12 @@ public final class HollowNodes implements AutoCloseable {
                     .build());
         }
         status.setContainerStatuses(containers);
-        copy.setStatus(status);
-        return copy;
+        return status;
     }
 
-    private Pod succeeded(Pod pod) {
+    private PodStatus succeeded(Pod pod) {
         String now = now();
-        Pod copy = client.getKubernetesSerialization().clone(pod);
-        PodStatus status = copy.getStatus();
+        PodStatus status = client.getKubernetesSerialization().clone(pod.getStatus());
         status.setPhase("Succeeded");
         List<PodCondition> conditions = new ArrayList<>();
         for (PodCondition c : status.getConditions()) {
@@ -214,7 +227,7 @@ public final class HollowNodes implements AutoCloseable {
                     .withExitCode(0).withReason("Completed").withStartedAt(started).withFinishedAt(now)
                     .withContainerID(c.getContainerID()).endTerminated().build());
         }
-        return copy;
+        return status;
     }
 
     private static PodCondition condition(String type, String now) {
