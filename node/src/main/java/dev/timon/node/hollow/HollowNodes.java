@@ -177,9 +177,9 @@ public final class HollowNodes implements AutoCloseable {
     private void patchStatus(Pod pod, PodStatus status) {
         Map<String, Object> patch = Map.of("metadata", Map.of("resourceVersion", pod.getMetadata().getResourceVersion()),
                 "status", status);
-        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
-                        client.getKubernetesSerialization().asJson(patch));
+        // On resource(pod), not withName(...): fabric8 GETs the object before patching it by name alone.
+        client.pods().resource(pod).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                client.getKubernetesSerialization().asJson(patch));
     }
 
     private PodStatus running(Pod pod) {
