@@ -268,7 +268,9 @@ public final class ResourceStore {
     private <T extends HasMetadata> CompletableFuture<HasMetadata> createWithAllocation(ResourceDefinition<T> def, T template,
                                                                                         WriteOptions options,
                                                                                         boolean generatedName, int attempt) {
-        T object = Json.copy(template);
+        // A retry after a taken reservation allocates anew from the untouched template; a retry after a taken
+        // generated name needs only the new name, so without allocations the template itself is written.
+        T object = def.strategy().allocates() ? Json.copy(template) : template;
         if (generatedName && attempt > 1) {
             object.getMetadata().setName(nameGenerator.apply(template.getMetadata().getGenerateName()));
         }

@@ -55,6 +55,11 @@ public interface ResourceStrategy<T extends HasMetadata> {
     default void allocate(T object, T old, Allocator taken) {
     }
 
+    /** Whether {@link #allocate} may pick anything: a create then works on a copy, to allocate anew on a retry. */
+    default boolean allocates() {
+        return false;
+    }
+
     /**
      * The grace period for a graceful deletion, or empty to delete at once. Pods bound to a node wait for
      * their node agent to stop them; everything else goes immediately.

@@ -101,6 +101,11 @@ public final class Services {
         }
 
         @Override
+        public boolean allocates() {
+            return true;
+        }
+
+        @Override
         public void allocate(Service service, Service old, Allocator allocator) {
             ServiceSpec spec = service.getSpec();
             if (spec == null || "ExternalName".equals(spec.getType())) {
