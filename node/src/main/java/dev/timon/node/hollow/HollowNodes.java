@@ -50,6 +50,12 @@ public final class HollowNodes implements AutoCloseable {
     private final int count;
     private final ExecutorService writers;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, daemon("hollow-timers"));
+    /**
+     * Lease renewals have threads of their own, as the kubelet's heartbeat is apart from its pod work: queued behind
+     * a benchmark's backlog of status writes (15-25 s of them), a renewal could come later than the 40 s after which
+     * a node counts as unreachable.
+     */
+    private final ExecutorService heartbeats = Executors.newFixedThreadPool(4, daemon("hollow-heartbeat"));
     /** Pods with a write in flight or queued, so repeated watch events do not duplicate work. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> completeAt = new ConcurrentHashMap<>();
@@ -271,7 +277,7 @@ public final class HollowNodes implements AutoCloseable {
 
     private void renewLeases() {
         for (LeaseRenewer lease : leases.values()) {
-            writers.execute(() -> {
+            heartbeats.execute(() -> {
                 try {
                     lease.renew();
                 } catch (KubernetesClientException e) {
@@ -300,6 +306,7 @@ public final class HollowNodes implements AutoCloseable {
             pods.stop();
         }
         timers.shutdownNow();
+        heartbeats.shutdownNow();
         writers.shutdownNow();
     }
 }
