@@ -191,6 +191,9 @@ public final class SchedulerBench {
         pods.close();
         System.out.printf("deployment: %d of %d replicas Available %.1f s after creation%s%n", seen.get(), replicas,
                 seconds, done ? "" : " (gave up at the 5-minute bound)");
+        if (!done) {
+            describeStuckDeployment();
+        }
         String[] names = {"created", "bound", "Ready"};
         for (int stage = 0; stage < names.length; stage++) {
             int i = stage;
@@ -200,6 +203,20 @@ public final class SchedulerBench {
                         times[times.length / 2] / 1e9, times.length, times[times.length - 1] / 1e9);
             }
         }
+    }
+
+    /** What the server holds when the Deployment did not become Available: listed afresh, not from the watches. */
+    private void describeStuckDeployment() {
+        Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName("bench").get();
+        System.out.println("  deployment status: " + (d == null ? "gone" : d.getStatus()));
+        client.apps().replicaSets().inNamespace(NAMESPACE).list().getItems().forEach(rs -> System.out.printf(
+                "  replicaset %s: spec %d, status %s%n", rs.getMetadata().getName(), rs.getSpec().getReplicas(), rs.getStatus()));
+        Map<String, Long> pods = client.pods().inNamespace(NAMESPACE).withLabel("app", "bench-deploy").list().getItems()
+                .stream().collect(java.util.stream.Collectors.groupingBy(pod -> (pod.getSpec().getNodeName() == null
+                        ? "unbound" : "bound") + "/" + (pod.getStatus() == null ? null : pod.getStatus().getPhase())
+                        + (pod.getMetadata().getDeletionTimestamp() == null ? "" : "/deleting"),
+                        java.util.stream.Collectors.counting()));
+        System.out.println("  pods by binding and phase: " + pods);
     }
 
     private static void mark(long[] at, int stage, long now, boolean reached) {
