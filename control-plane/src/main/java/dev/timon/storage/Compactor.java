@@ -45,18 +45,22 @@ public final class Compactor implements AutoCloseable {
         store.currentRevision().thenCompose(current -> {
             previousRevision = current;
             return target > 0 ? store.compact(target) : CompletableFuture.completedFuture(null);
+        }).handle((v, error) -> {
+            // Another control plane may have compacted past the target already; the space checks run regardless.
+            if (error != null && !String.valueOf(error.getMessage()).contains("compacted")) {
+                LOG.warn("etcd compaction to {} failed: {}", target, error.toString());
+            }
+            return null;
         }).thenCompose(v -> store.defragmentSparse(DEFRAG_MIN_BYTES)).thenCompose(defragmented -> {
             if (!defragmented.isEmpty()) {
                 LOG.info("defragmented etcd {}", defragmented);
             }
             return store.recoverFromSpaceAlarm();
-        }).thenAccept(cleared -> {
-            if (cleared > 0) {
+        }).whenComplete((cleared, error) -> {
+            if (error != null) {
+                LOG.warn("etcd defragmentation failed: {}", error.toString());
+            } else if (cleared > 0) {
                 LOG.info("etcd had run out of space: defragmented it and cleared {} NOSPACE alarm(s)", cleared);
-            }
-        }).whenComplete((v, error) -> {
-            if (error != null && !String.valueOf(error.getMessage()).contains("compacted")) {
-                LOG.warn("etcd compaction to {} failed: {}", target, error.toString());
             }
         });
     }
