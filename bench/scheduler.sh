@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Scheduler benchmark: starts 1,000 hollow nodes in the bench process, creates 10,000 unassigned pods and prints
-# pods bound per second (creation to binding, seen through a watch), then the time for a 1,000-replica Deployment
+# pods bound per second (creation to binding, seen through an informer), then the time for a 1,000-replica Deployment
 # to become fully Available. Usage: bench/scheduler.sh [KUBECONFIG] [nodes] [pods] [replicas]
 # Works in namespace timon-sched-bench on nodes bench-node-*, and deletes both when done.
 set -euo pipefail

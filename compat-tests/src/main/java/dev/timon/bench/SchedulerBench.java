@@ -6,9 +6,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,10 +21,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The scheduler benchmark: starts hollow nodes in this process, creates unassigned pods with bounded concurrency
- * and measures, through a watch, each pod's time from its create request to the moment it is seen bound, and the
+ * and measures, through an informer, each pod's time from its create request to the moment it is seen bound, and the
  * throughput (pods bound per second from the first create to the last binding); then times a Deployment from
  * creation to fully Available. Cleans up its namespace and nodes. Every wait is bounded.
  */
@@ -80,25 +81,18 @@ public final class SchedulerBench {
         CountDownLatch allBound = new CountDownLatch(count);
         boolean[] running = new boolean[count];
         CountDownLatch allRunning = new CountDownLatch(count);
-        Watch watch = client.pods().inNamespace(NAMESPACE).withLabel("app", "bench-pods").watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, Pod pod) {
-                if (pod.getSpec().getNodeName() == null) {
-                    return;
-                }
-                int i = Integer.parseInt(pod.getMetadata().getName().substring(2));
-                if (bound[i] == 0) {
-                    bound[i] = System.nanoTime();
-                    allBound.countDown();
-                }
-                if (!running[i] && pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())) {
-                    running[i] = true;
-                    allRunning.countDown();
-                }
+        SharedIndexInformer<Pod> observed = follow(client.pods().inNamespace(NAMESPACE).withLabel("app", "bench-pods"), pod -> {
+            if (pod.getSpec().getNodeName() == null) {
+                return;
             }
-
-            @Override
-            public void onClose(WatcherException cause) {
+            int i = Integer.parseInt(pod.getMetadata().getName().substring(2));
+            if (bound[i] == 0) {
+                bound[i] = System.nanoTime();
+                allBound.countDown();
+            }
+            if (!running[i] && pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())) {
+                running[i] = true;
+                allRunning.countDown();
             }
         });
         Semaphore slots = new Semaphore(CREATE_CONCURRENCY);
@@ -119,7 +113,7 @@ public final class SchedulerBench {
         // The nodes finish starting these pods before the Deployment is timed, so it does not queue behind them.
         allRunning.await(5, TimeUnit.MINUTES);
         double runningSeconds = (System.nanoTime() - first) / 1e9;
-        watch.close();
+        observed.close();
         long last = Arrays.stream(bound).max().orElse(first);
         long[] latencies = new long[count];
         int n = 0;
@@ -153,41 +147,27 @@ public final class SchedulerBench {
         CountDownLatch available = new CountDownLatch(1);
         AtomicInteger seen = new AtomicInteger();
         long start = System.nanoTime();
-        Watch watch = client.apps().deployments().inNamespace(NAMESPACE).withName("bench").watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, Deployment d) {
-                int ready = d.getStatus() == null ? 0 : Objects.requireNonNullElse(d.getStatus().getAvailableReplicas(), 0);
-                seen.set(ready);
-                if (ready >= replicas) {
-                    available.countDown();
-                }
-            }
-
-            @Override
-            public void onClose(WatcherException cause) {
+        SharedIndexInformer<Deployment> status = follow(client.apps().deployments().inNamespace(NAMESPACE).withName("bench"), d -> {
+            int ready = d.getStatus() == null ? 0 : Objects.requireNonNullElse(d.getStatus().getAvailableReplicas(), 0);
+            seen.set(ready);
+            if (ready >= replicas) {
+                available.countDown();
             }
         });
         // Where the time goes: when each pod was first seen, seen bound and seen Ready, relative to the create.
         Map<String, long[]> stages = new ConcurrentHashMap<>();
-        Watch pods = client.pods().inNamespace(NAMESPACE).withLabel("app", "bench-deploy").watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, Pod pod) {
-                long[] at = stages.computeIfAbsent(pod.getMetadata().getName(), n -> new long[3]);
-                long now = System.nanoTime() - start;
-                mark(at, 0, now, true);
-                mark(at, 1, now, pod.getSpec().getNodeName() != null);
-                mark(at, 2, now, pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus()
-                        .getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
-            }
-
-            @Override
-            public void onClose(WatcherException cause) {
-            }
+        SharedIndexInformer<Pod> pods = follow(client.pods().inNamespace(NAMESPACE).withLabel("app", "bench-deploy"), pod -> {
+            long[] at = stages.computeIfAbsent(pod.getMetadata().getName(), n -> new long[3]);
+            long now = System.nanoTime() - start;
+            mark(at, 0, now, true);
+            mark(at, 1, now, pod.getSpec().getNodeName() != null);
+            mark(at, 2, now, pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus()
+                    .getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
         });
         client.apps().deployments().resource(deployment).create();
         boolean done = available.await(5, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
-        watch.close();
+        status.close();
         pods.close();
         System.out.printf("deployment: %d of %d replicas Available %.1f s after creation%s%n", seen.get(), replicas,
                 seconds, done ? "" : " (gave up at the 5-minute bound)");
@@ -217,6 +197,29 @@ public final class SchedulerBench {
                         + (pod.getMetadata().getDeletionTimestamp() == null ? "" : "/deleting"),
                         java.util.stream.Collectors.counting()));
         System.out.println("  pods by binding and phase: " + pods);
+    }
+
+    /**
+     * Passes every version of the selected objects to {@code seen}. An informer, not a plain watch: the server cuts
+     * off a reader that falls behind, and a plain watch whose resume is then answered 410 (its revision has left
+     * the server's history) ends for good, where an informer lists again.
+     */
+    private static <T> SharedIndexInformer<T> follow(Informable<T> source, Consumer<T> seen) {
+        return source.inform(new ResourceEventHandler<T>() {
+            @Override
+            public void onAdd(T object) {
+                seen.accept(object);
+            }
+
+            @Override
+            public void onUpdate(T oldObject, T object) {
+                seen.accept(object);
+            }
+
+            @Override
+            public void onDelete(T object, boolean finalStateUnknown) {
+            }
+        });
     }
 
     private static void mark(long[] at, int stage, long now, boolean reached) {
