@@ -22,6 +22,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The scheduler benchmark: starts hollow nodes in this process, creates unassigned pods with bounded concurrency
@@ -192,10 +193,10 @@ public final class SchedulerBench {
         client.apps().replicaSets().inNamespace(NAMESPACE).list().getItems().forEach(rs -> System.out.printf(
                 "  replicaset %s: spec %d, status %s%n", rs.getMetadata().getName(), rs.getSpec().getReplicas(), rs.getStatus()));
         Map<String, Long> pods = client.pods().inNamespace(NAMESPACE).withLabel("app", "bench-deploy").list().getItems()
-                .stream().collect(java.util.stream.Collectors.groupingBy(pod -> (pod.getSpec().getNodeName() == null
+                .stream().collect(Collectors.groupingBy(pod -> (pod.getSpec().getNodeName() == null
                         ? "unbound" : "bound") + "/" + (pod.getStatus() == null ? null : pod.getStatus().getPhase())
                         + (pod.getMetadata().getDeletionTimestamp() == null ? "" : "/deleting"),
-                        java.util.stream.Collectors.counting()));
+                        Collectors.counting()));
         System.out.println("  pods by binding and phase: " + pods);
     }
 

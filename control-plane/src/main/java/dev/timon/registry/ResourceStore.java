@@ -199,15 +199,16 @@ public final class ResourceStore {
             return o -> o.key().startsWith(prefix);
         }
         FieldSelector fieldSelector = request.fields().renamed(def.fieldLabels());
-        return o -> o.key().startsWith(prefix) && selects(request, fieldSelector, def, o);
+        Function<HasMetadata, Map<String, String>> extract = object -> fields(def.storage(), object);
+        return o -> o.key().startsWith(prefix) && selects(request, fieldSelector, extract, o);
     }
 
     /** Whether the selectors pick {@code o}; a stored value that does not decode into its type is picked by none. */
-    private static boolean selects(ListRequest request, FieldSelector fieldSelector, ResourceDefinition<?> def,
-                                   CachedObject o) {
+    private static boolean selects(ListRequest request, FieldSelector fieldSelector,
+                                   Function<HasMetadata, Map<String, String>> extract, CachedObject o) {
         try {
             return (request.labels().isEverything() || request.labels().matches(o.labels()))
-                    && (fieldSelector.isEverything() || fieldSelector.matches(o.fields(object -> fields(def.storage(), object))));
+                    && (fieldSelector.isEverything() || fieldSelector.matches(o.fields(extract)));
         } catch (UncheckedIOException e) {
             return false;
         }

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Compacts etcd's history as the API server upstream does: every interval, everything older than the revision
  * seen one interval before goes. Watches and continue tokens older than that get 410 Gone and re-list. Then a
- * member whose database file has grown to more than twice its content (and over {@link #DEFRAG_MIN_BYTES}) is
- * defragmented, and a NOSPACE alarm cleared, which upstream leaves to operators: without them a busy cluster's file
- * reaches etcd's quota and every write fails from then on.
+ * raised NOSPACE alarm is recovered from (every member defragmented, the alarm cleared), or else a member whose
+ * database file has grown to more than twice its content (and over {@link #DEFRAG_MIN_BYTES}) is defragmented;
+ * upstream leaves both to operators: without them a busy cluster's file reaches etcd's quota and every write fails
+ * from then on.
  */
 public final class Compactor implements AutoCloseable {
 
@@ -51,16 +53,18 @@ public final class Compactor implements AutoCloseable {
                 LOG.warn("etcd compaction to {} failed: {}", target, error.toString());
             }
             return null;
-        }).thenCompose(v -> store.defragmentSparse(DEFRAG_MIN_BYTES)).thenCompose(defragmented -> {
-            if (!defragmented.isEmpty()) {
-                LOG.info("defragmented etcd {}", defragmented);
+        }).thenCompose(v -> store.recoverFromSpaceAlarm()).thenCompose(cleared -> {
+            if (cleared > 0) {
+                // The recovery defragmented every member already: a second pass would only hold etcd still again.
+                LOG.info("etcd had run out of space: defragmented it and cleared {} NOSPACE alarm(s)", cleared);
+                return CompletableFuture.completedFuture(List.<String>of());
             }
-            return store.recoverFromSpaceAlarm();
-        }).whenComplete((cleared, error) -> {
+            return store.defragmentSparse(DEFRAG_MIN_BYTES);
+        }).whenComplete((defragmented, error) -> {
             if (error != null) {
                 LOG.warn("etcd defragmentation failed: {}", error.toString());
-            } else if (cleared > 0) {
-                LOG.info("etcd had run out of space: defragmented it and cleared {} NOSPACE alarm(s)", cleared);
+            } else if (!defragmented.isEmpty()) {
+                LOG.info("defragmented etcd {}", defragmented);
             }
         });
     }
