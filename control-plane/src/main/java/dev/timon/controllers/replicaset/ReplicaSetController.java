@@ -57,9 +57,12 @@ public final class ReplicaSetController extends Controller {
             expectations.forget(key);
             return;
         }
+        // Expectations first, then the cache, as upstream: a pod observed between the two would otherwise
+        // satisfy the expectations yet be missing from the list, and be created again.
+        boolean needsSync = expectations.satisfied(key) && !ObjectKeys.isDeleting(rs);
         List<Pod> pods = ControllerRefs.claim(context, rs, rs.getSpec().getSelector(), Pod.class);
         List<Pod> active = pods.stream().filter(PodConditions::isActive).toList();
-        if (expectations.satisfied(key) && !ObjectKeys.isDeleting(rs)) {
+        if (needsSync) {
             manageReplicas(key, rs, active);
         }
         updateStatus(rs, active);
