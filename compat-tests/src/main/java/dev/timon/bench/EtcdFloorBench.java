@@ -32,7 +32,10 @@ public final class EtcdFloorBench {
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 500;
         String prefix = "/timon-bench-floor/" + Long.toString(System.nanoTime(), 36) + "/";
-        try (EtcdStore etcd = EtcdStore.connect(url)) {
+        // With one watch on the written keys, as the API server's watch cache always holds: etcd sends every write
+        // to it (p99 7-9 ms with it, 4-7 ms without, on a fresh etcd).
+        try (EtcdStore etcd = EtcdStore.connect(url);
+             var watch = etcd.watchPrefix(prefix, etcd.currentRevision().get() + 1, response -> { }, error -> { })) {
             PacedLoad.Call create = i -> etcd.commit(List.of(Precondition.absent(prefix + i)),
                     Map.of(prefix + i, VALUE.formatted(i).getBytes(StandardCharsets.UTF_8)), List.of())
                     .thenApply(revision -> revision.isPresent());

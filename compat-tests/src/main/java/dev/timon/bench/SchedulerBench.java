@@ -175,12 +175,14 @@ public final class SchedulerBench {
         if (!done) {
             describeStuckDeployment();
         }
+        // Counted by this process's own informer, which may lag the server (the Deployment's status can report all
+        // replicas Available before this informer has seen every pod Ready): hence "seen".
         String[] names = {"created", "bound", "Ready"};
         for (int stage = 0; stage < names.length; stage++) {
             int i = stage;
             long[] times = stages.values().stream().mapToLong(at -> at[i]).filter(t -> t > 0).sorted().toArray();
             if (times.length > 0) {
-                System.out.printf("  pods %-7s half by %.1f s, all %d by %.1f s%n", names[stage],
+                System.out.printf("  pods seen %-7s: half by %.1f s, %d by %.1f s%n", names[stage],
                         times[times.length / 2] / 1e9, times.length, times[times.length - 1] / 1e9);
             }
         }

@@ -5,6 +5,7 @@ import dev.timon.apimachinery.Json;
 import dev.timon.apiserver.patch.PatchException;
 import dev.timon.apiserver.protobuf.ProtobufDecodeException;
 import dev.timon.registry.ResourceStore;
+import dev.timon.storage.CachedObject;
 import io.grpc.StatusRuntimeException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -23,7 +24,8 @@ public final class Responses {
     }
 
     public static void json(HttpServerResponse response, int code, Object body) {
-        bytes(response, code, body instanceof byte[] b ? b : Json.bytes(body), "application/json");
+        byte[] json = body instanceof byte[] b ? b : body instanceof CachedObject stored ? stored.json() : Json.bytes(body);
+        bytes(response, code, json, "application/json");
     }
 
     public static void bytes(HttpServerResponse response, int code, byte[] body, String contentType) {

@@ -101,7 +101,7 @@ public final class SubresourceHandler {
             }
             policy.setDesired().accept(object, replicas.asInt());
             return Json.tree(object);
-        }, false).thenApply(o -> Json.bytes(scaleOf(policy, (T) o)));
+        }, false).thenApply(o -> Json.bytes(scaleOf(policy, (T) o.object())));
     }
 
     private static <T extends HasMetadata> ObjectNode scaleOf(ScalePolicy<T> policy, T object) {

@@ -238,7 +238,7 @@ public final class ResourceStore {
 
     // ---- create ----
 
-    public <T extends HasMetadata> CompletableFuture<HasMetadata> create(ResourceDefinition<T> def, String namespace,
+    public <T extends HasMetadata> CompletableFuture<CachedObject> create(ResourceDefinition<T> def, String namespace,
                                                                          ObjectNode body, WriteOptions options) {
         T object = decodeForWrite(def, namespace, body, null);
         ObjectMeta meta = object.getMetadata();
@@ -266,7 +266,7 @@ public final class ResourceStore {
      * Writes a new object if its key (and any allocation it reserves) is free. A taken reservation is allocated
      * anew, and a taken generated name generated anew, a bounded number of times.
      */
-    private <T extends HasMetadata> CompletableFuture<HasMetadata> createWithAllocation(ResourceDefinition<T> def, T template,
+    private <T extends HasMetadata> CompletableFuture<CachedObject> createWithAllocation(ResourceDefinition<T> def, T template,
                                                                                         WriteOptions options,
                                                                                         boolean generatedName, int attempt) {
         // A retry after a taken reservation allocates anew from the untouched template; a retry after a taken
@@ -278,21 +278,21 @@ public final class ResourceStore {
         def.strategy().allocate(object, null, reservationLookup(def));
         validate(def, object, null);
         recordManager(def, null, object, Json.tree(object), options, Scope.MAIN);
-        if (options.dryRun()) {
-            return CompletableFuture.completedFuture(object);
-        }
         String key = def.key(object.getMetadata().getNamespace(), object.getMetadata().getName());
+        if (options.dryRun()) {
+            return CompletableFuture.completedFuture(CachedObject.of(key, 0, object));
+        }
         Map<String, String> reservations = def.strategy().reservations(object);
         List<Precondition> conditions = new ArrayList<>();
         conditions.add(Precondition.absent(key));
         reservations.keySet().forEach(k -> conditions.add(Precondition.absent(k)));
         Map<String, byte[]> puts = new LinkedHashMap<>();
-        puts.put(key, encode(def, object));
+        byte[] value = encode(def, object);
+        puts.put(key, value);
         reservations.forEach((k, v) -> puts.put(k, reservationValue(key, v)));
         return etcd.commit(conditions, puts, List.of()).thenCompose(rev -> {
             if (rev.isPresent()) {
-                object.getMetadata().setResourceVersion(Long.toString(rev.getAsLong()));
-                return CompletableFuture.completedFuture(object);
+                return CompletableFuture.completedFuture(written(def, key, rev.getAsLong(), object, value));
             }
             return etcd.get(key).thenCompose(existing -> {
                 boolean retry = existing.isPresent()
@@ -309,7 +309,7 @@ public final class ResourceStore {
     // ---- update and patch ----
 
     /** PUT: replaces the object with {@code body}, which must carry the current resourceVersion if any. */
-    public <T extends HasMetadata> CompletableFuture<HasMetadata> update(ResourceDefinition<T> def, String namespace,
+    public <T extends HasMetadata> CompletableFuture<CachedObject> update(ResourceDefinition<T> def, String namespace,
                                                                          String name, ObjectNode body, Scope scope,
                                                                          WriteOptions options) {
         String requiredVersion = body.path("metadata").path("resourceVersion").asText("");
@@ -320,7 +320,7 @@ public final class ResourceStore {
      * PATCH: applies {@code patch} to the current object's JSON. Retries on a concurrent write unless the
      * patch itself names a resourceVersion (then a stale one is a conflict).
      */
-    public <T extends HasMetadata> CompletableFuture<HasMetadata> patch(ResourceDefinition<T> def, String namespace,
+    public <T extends HasMetadata> CompletableFuture<CachedObject> patch(ResourceDefinition<T> def, String namespace,
                                                                         String name, Function<ObjectNode, ObjectNode> patch,
                                                                         Scope scope, WriteOptions options) {
         return mutate(def, namespace, name, scope, options, true, patch, false);
@@ -333,7 +333,7 @@ public final class ResourceStore {
      * precondition catches a stale copy, and anything a stale copy could have caused (a conflict, a failed
      * patch, a no-op) is decided again from etcd.
      */
-    public <T extends HasMetadata> CompletableFuture<HasMetadata> mutate(ResourceDefinition<T> def, String namespace,
+    public <T extends HasMetadata> CompletableFuture<CachedObject> mutate(ResourceDefinition<T> def, String namespace,
                                                                          String name, Scope scope, WriteOptions options,
                                                                          boolean retryOnConflict,
                                                                          Function<ObjectNode, ObjectNode> change,
@@ -341,7 +341,7 @@ public final class ResourceStore {
         return mutate(def, namespace, name, scope, options, retryOnConflict, change, createIfMissing, true);
     }
 
-    private <T extends HasMetadata> CompletableFuture<HasMetadata> mutate(ResourceDefinition<T> def, String namespace,
+    private <T extends HasMetadata> CompletableFuture<CachedObject> mutate(ResourceDefinition<T> def, String namespace,
                                                                           String name, Scope scope, WriteOptions options,
                                                                           boolean retryOnConflict,
                                                                           Function<ObjectNode, ObjectNode> change,
@@ -351,7 +351,7 @@ public final class ResourceStore {
                 () -> mutate(def, namespace, name, scope, options, retryOnConflict, change, createIfMissing, false));
     }
 
-    private <T extends HasMetadata> CompletableFuture<HasMetadata> mutateRead(ResourceDefinition<T> def, String namespace,
+    private <T extends HasMetadata> CompletableFuture<CachedObject> mutateRead(ResourceDefinition<T> def, String namespace,
                                                                               String name, Scope scope, WriteOptions options,
                                                                               boolean retryOnConflict,
                                                                               Function<ObjectNode, ObjectNode> change,
@@ -373,21 +373,21 @@ public final class ResourceStore {
             if (read.cached()) {
                 throw new StaleRead(); // a no-op against the cache may be a change against etcd: decide there
             }
-            return CompletableFuture.completedFuture((HasMetadata) old);
+            return CompletableFuture.completedFuture(written(def, stored.key(), stored.modRevision(), old, stored.value()));
         }
         recordManager(def, current, updated, updatedTree, options, scope);
         if (options.dryRun()) {
-            return CompletableFuture.completedFuture((HasMetadata) updated);
+            return CompletableFuture.completedFuture(CachedObject.of(stored.key(), stored.modRevision(), updated));
         }
         if (updated.getMetadata().getDeletionTimestamp() != null && !holdsDeletion(def, updated)) {
             return remove(def, stored, old).thenCompose(removed -> removed
-                    ? CompletableFuture.completedFuture((HasMetadata) updated)
+                    ? CompletableFuture.completedFuture(CachedObject.of(stored.key(), stored.modRevision(), updated))
                     : mutate(def, namespace, name, scope, options, retryOnConflict, change, createIfMissing, false));
         }
-        return write(def, stored, old, updated).thenCompose(rev -> {
+        byte[] value = encode(def, updated);
+        return write(def, stored, old, updated, value).thenCompose(rev -> {
             if (rev.isPresent()) {
-                updated.getMetadata().setResourceVersion(Long.toString(rev.getAsLong()));
-                return CompletableFuture.completedFuture((HasMetadata) updated);
+                return CompletableFuture.completedFuture(written(def, stored.key(), rev.getAsLong(), updated, value));
             }
             if (!retryOnConflict && !read.cached()) {
                 throw ApiException.conflict(def.group(), def.plural(), name,
@@ -446,7 +446,7 @@ public final class ResourceStore {
     }
 
     /** What a server-side apply did: the object, and whether the apply created it. */
-    public record Applied(HasMetadata object, boolean created) {
+    public record Applied(CachedObject object, boolean created) {
     }
 
     /**
@@ -552,14 +552,15 @@ public final class ResourceStore {
         return !a.equals(b);
     }
 
+    /** Writes {@code value}, the stored form of {@code updated}, over {@code stored} if that is still current. */
     private <T extends HasMetadata> CompletableFuture<OptionalLong> write(ResourceDefinition<T> def, StoredValue stored,
-                                                                          T old, T updated) {
+                                                                          T old, T updated, byte[] value) {
         Map<String, String> before = def.strategy().reservations(old);
         Map<String, String> after = def.strategy().reservations(updated);
         List<Precondition> conditions = new ArrayList<>();
         conditions.add(new Precondition(stored.key(), stored.modRevision()));
         Map<String, byte[]> puts = new LinkedHashMap<>();
-        puts.put(stored.key(), encode(def, updated));
+        puts.put(stored.key(), value);
         after.forEach((k, v) -> {
             if (!before.containsKey(k)) {
                 conditions.add(Precondition.absent(k));
@@ -613,7 +614,7 @@ public final class ResourceStore {
             }
             return CompletableFuture.completedFuture(new Deletion(current, false));
         }
-        return write(def, stored, current, marked).thenCompose(rev -> {
+        return write(def, stored, current, marked, encode(def, marked)).thenCompose(rev -> {
             if (rev.isEmpty()) {
                 return delete(def, namespace, name, request, false);
             }
@@ -817,6 +818,16 @@ public final class ResourceStore {
         } finally {
             meta.setResourceVersion(resourceVersion);
         }
+    }
+
+    /**
+     * The answer to a write: {@code value}, what was stored at {@code revision}, stamped with it, as the watch cache
+     * serves it; encoded afresh only when {@code def} is a view (its clients see another form than the stored one).
+     */
+    private static <T extends HasMetadata> CachedObject written(ResourceDefinition<T> def, String key, long revision,
+                                                               T object, byte[] value) {
+        object.getMetadata().setResourceVersion(Long.toString(revision));
+        return def.isView() ? CachedObject.of(key, revision, object) : CachedObject.written(key, revision, object, value);
     }
 
     private static byte[] reservationValue(String ownerKey, String what) {

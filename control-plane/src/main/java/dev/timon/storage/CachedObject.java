@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * An object as the watch cache holds it: its stored bytes with the resourceVersion written in, so lists, gets and
- * watch fan-out copy bytes instead of encoding. The model object is decoded on first use, and kept while this is the
+ * An object as the watch cache holds it, and as a write answers it: its stored bytes with the resourceVersion
+ * written in, so lists, gets, watch fan-out and write responses copy bytes instead of encoding. The model object is decoded on first use, and kept while this is the
  * current version. Never mutate {@link #object()}: handlers that change an object work on {@link Json#copy} of it.
  * A version that has been superseded keeps only its bytes (see {@link #release}); its {@link #object()} is then
  * decoded anew on each call.
@@ -40,6 +40,25 @@ public final class CachedObject {
         this.revision = revision;
         this.type = type;
         this.json = json;
+    }
+
+    /** An object not (or not so) stored, e.g. a dry run's: encoded from the object. */
+    public static CachedObject of(String key, long revision, HasMetadata object) {
+        return new CachedObject(key, revision, object);
+    }
+
+    /**
+     * What a write just stored at {@code revision}: {@code stored}, the value written, with the revision stamped in,
+     * and {@code object}, the object it encodes (its resourceVersion already set), kept decoded.
+     */
+    public static CachedObject written(String key, long revision, HasMetadata object, byte[] stored) {
+        byte[] stamped = ResourceVersionStamp.stamp(stored, revision);
+        if (stamped == null) {
+            return new CachedObject(key, revision, object);
+        }
+        CachedObject written = new CachedObject(key, revision, object.getClass(), stamped);
+        written.object = object;
+        return written;
     }
 
     /**

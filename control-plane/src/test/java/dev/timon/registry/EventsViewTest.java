@@ -166,7 +166,7 @@ class EventsViewTest {
             current.put("count", 4);
             current.put("message", "Back-off again");
             return current;
-        }, ResourceStore.Scope.MAIN, WRITE).get(10, TimeUnit.SECONDS);
+        }, ResourceStore.Scope.MAIN, WRITE).get(10, TimeUnit.SECONDS).object();
         var viewed = (io.fabric8.kubernetes.api.model.events.v1.Event) get(v1, "bumped").object();
         assertEquals(4, viewed.getDeprecatedCount());
         assertEquals("Back-off again", viewed.getNote());
@@ -176,7 +176,7 @@ class EventsViewTest {
         HasMetadata labelled = store.patch(v1, NS, "bumped", current -> {
             ((ObjectNode) current.get("metadata")).putObject("labels").put("seen", "yes");
             return current;
-        }, ResourceStore.Scope.MAIN, WRITE).get(10, TimeUnit.SECONDS);
+        }, ResourceStore.Scope.MAIN, WRITE).get(10, TimeUnit.SECONDS).object();
         Event stored = (Event) get(core, "bumped").object();
         assertEquals("yes", stored.getMetadata().getLabels().get("seen"));
         assertEquals("Back-off again", stored.getMessage());
@@ -271,7 +271,7 @@ class EventsViewTest {
     }
 
     private static HasMetadata create(ResourceDefinition<?> def, ObjectNode body) throws Exception {
-        return store.create(def, NS, body, WRITE).get(10, TimeUnit.SECONDS);
+        return store.create(def, NS, body, WRITE).get(10, TimeUnit.SECONDS).object();
     }
 
     private static CachedObject get(ResourceDefinition<?> def, String name) throws Exception {

@@ -47,7 +47,7 @@ class GenerateNameTest {
     @Test
     void aTakenGeneratedNameIsGeneratedAnew() throws Exception {
         scriptedNames.addAll(List.of("taken", "taken", "fresh"));
-        var created = store.create(configMaps, NS, json("{\"metadata\":{\"generateName\":\"cm-\"}}"), WRITE).get(10, TimeUnit.SECONDS);
+        var created = store.create(configMaps, NS, json("{\"metadata\":{\"generateName\":\"cm-\"}}"), WRITE).get(10, TimeUnit.SECONDS).object();
         assertEquals("cm-fresh", created.getMetadata().getName());
         assertTrue(scriptedNames.isEmpty());
     }

@@ -32,12 +32,12 @@ class WatchHistoryTest {
             List<String> versions = new ArrayList<>();
             HasMetadata created = fixture.store.create(configMaps, NS, StoreFixture.json(
                     "{\"metadata\":{\"name\":\"cm\",\"labels\":{\"step\":\"1\"}},\"data\":{\"k\":\"1\"}}"),
-                    StoreFixture.WRITE).get(10, TimeUnit.SECONDS);
+                    StoreFixture.WRITE).get(10, TimeUnit.SECONDS).object();
             versions.add(created.getMetadata().getResourceVersion());
             for (int step = 2; step <= 3; step++) {
                 HasMetadata updated = fixture.store.update(configMaps, NS, "cm", StoreFixture.json(
                         "{\"metadata\":{\"name\":\"cm\",\"labels\":{\"step\":\"" + step + "\"}},\"data\":{\"k\":\"" + step + "\"}}"),
-                        ResourceStore.Scope.MAIN, StoreFixture.WRITE).get(10, TimeUnit.SECONDS);
+                        ResourceStore.Scope.MAIN, StoreFixture.WRITE).get(10, TimeUnit.SECONDS).object();
                 versions.add(updated.getMetadata().getResourceVersion());
             }
             fixture.store.delete(configMaps, NS, "cm", DeleteRequest.DEFAULT).get(10, TimeUnit.SECONDS);
