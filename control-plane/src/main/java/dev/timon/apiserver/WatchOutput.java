@@ -16,8 +16,11 @@ interface WatchOutput {
     /** Runs {@code stop} once when the client goes away or the connection fails. */
     void onClose(Runnable stop);
 
-    /** True when the client reads too slowly to take more. */
+    /** True when the connection takes no more for now (its write buffer is full). */
     boolean full();
+
+    /** Runs {@code resume} once the connection, being full, takes writes again. */
+    void onDrain(Runnable resume);
 
     /** Sends one event, encoded as a JSON line ending in a newline. */
     void send(byte[] eventLine);
@@ -66,6 +69,11 @@ interface WatchOutput {
         }
 
         @Override
+        public void onDrain(Runnable resume) {
+            response.drainHandler(v -> resume.run());
+        }
+
+        @Override
         public void send(byte[] eventLine) {
             response.write(Buffer.buffer(eventLine));
         }
@@ -108,6 +116,11 @@ interface WatchOutput {
         @Override
         public boolean full() {
             return socket.writeQueueFull();
+        }
+
+        @Override
+        public void onDrain(Runnable resume) {
+            socket.drainHandler(v -> resume.run());
         }
 
         @Override

@@ -10,26 +10,39 @@ import dev.timon.storage.CacheWatcher;
 import dev.timon.storage.CachedObject;
 import dev.timon.storage.WatchCache;
 import dev.timon.storage.WatchEventType;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
  * One client's watch: {"type":...,"object":...} events fed by the watch cache into a {@link WatchOutput} (a
  * chunked HTTP response or a WebSocket). The filter sees stored objects; what is sent is converted to the watched
  * definition's form when that is a view of another's storage. A selector
- * turns an object entering the view into ADDED and one leaving it into DELETED, as upstream does. A client
- * that cannot keep up is cut off (it re-lists), so one slow reader never holds back the others.
+ * turns an object entering the view into ADDED and one leaving it into DELETED, as upstream does.
+ * <p>
+ * The watch cache's dispatch thread encodes each event and queues it here; the connection's event loop writes the
+ * queue out while the connection takes it. A client more than {@link #MAX_PENDING_BYTES} behind is cut off (it
+ * watches again from its last revision, or re-lists), so one slow reader never holds back the others nor
+ * fills the heap. (Writing from the dispatch thread straight into Vert.x's connection, as before, counted a
+ * client behind after 16 queued messages, whatever their size: with the event loops busy, the in-process informers
+ * were cut off 190-275 times per scheduler benchmark run, and resent what they had not read; none since.)
  */
 final class WatchStream implements CacheWatcher {
 
     private static final byte[] PREFIX_END = "\"object\":".getBytes(StandardCharsets.UTF_8);
     private static final long BOOKMARK_INTERVAL_MS = 5_000;
+    /** How far behind a client may fall (about 1,500 pod events) before it is cut off. */
+    static final long MAX_PENDING_BYTES = 4L * 1024 * 1024;
 
     private final Vertx vertx;
+    private final Context context;
     private final WatchCache cache;
     private final ResourceDefinition<?> def;
     private final WatchOutput output;
@@ -37,14 +50,23 @@ final class WatchStream implements CacheWatcher {
     private final Tables.IncludeObject tableRows;
     private final boolean bookmarks;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Encoded events not yet written, in order, and their size. */
+    private final Queue<byte[]> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** The most that may be queued: {@link #MAX_PENDING_BYTES} beyond the initial events, which are never cut off
+     * (as upstream sends a watch's initial events whatever their size). */
+    private volatile long maxPendingBytes = MAX_PENDING_BYTES;
+    private volatile boolean replaying;
     private volatile long lastRevision;
     private long timeoutTimer = -1;
     private long bookmarkTimer = -1;
 
-    /** @param tableRows non-null when the client asked for Table events */
+    /** Created on the connection's event loop. @param tableRows non-null when the client asked for Table events */
     WatchStream(Vertx vertx, WatchCache cache, ResourceDefinition<?> def, WatchOutput output,
                 Predicate<CachedObject> filter, Tables.IncludeObject tableRows, boolean bookmarks) {
         this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         this.cache = cache;
         this.def = def;
         this.output = output;
@@ -57,7 +79,11 @@ final class WatchStream implements CacheWatcher {
     void start(long fromRevision, long timeoutSeconds) {
         output.onClose(this::stop);
         lastRevision = Math.max(fromRevision, 0);
-        if (!cache.watch(def, fromRevision, this)) {
+        replaying = true;
+        boolean subscribed = cache.watch(def, fromRevision, this);
+        maxPendingBytes = MAX_PENDING_BYTES + pendingBytes.get();
+        replaying = false;
+        if (!subscribed) {
             writeError(ApiException.gone("too old resource version: " + fromRevision + " (" + cache.revision() + ")"));
             return;
         }
@@ -82,11 +108,31 @@ final class WatchStream implements CacheWatcher {
             return;
         }
         lastRevision = event.revision();
-        if (output.full()) {
+        enqueue(encode(type, event.object().as(def)));
+    }
+
+    private void enqueue(byte[] line) {
+        if (pendingBytes.addAndGet(line.length) > maxPendingBytes && !replaying) {
             stop();
             return;
         }
-        output.send(encode(type, event.object().as(def)));
+        pending.add(line);
+        if (drainScheduled.compareAndSet(false, true)) {
+            context.runOnContext(v -> drain());
+        }
+    }
+
+    /** On the event loop: writes what is queued while the connection takes it, and resumes once it drains. */
+    private void drain() {
+        drainScheduled.set(false);
+        byte[] line;
+        while (!closed.get() && !output.full() && (line = pending.poll()) != null) {
+            pendingBytes.addAndGet(-line.length);
+            output.send(line);
+        }
+        if (!closed.get() && !pending.isEmpty()) {
+            output.onDrain(this::drain);
+        }
     }
 
     @Override
@@ -115,8 +161,8 @@ final class WatchStream implements CacheWatcher {
 
     /** A BOOKMARK tells the client how far it is up to date, so a re-watch need not go back further. */
     private void bookmark() {
-        if (closed.get() || output.full()) {
-            return;
+        if (closed.get() || pendingBytes.get() > 0) {
+            return; // behind anyway: the events on their way say more
         }
         long revision = Math.max(lastRevision, cache.revision());
         ObjectNode object = JsonNodeFactory.instance.objectNode();
@@ -126,7 +172,7 @@ final class WatchStream implements CacheWatcher {
         ObjectNode event = JsonNodeFactory.instance.objectNode();
         event.put("type", "BOOKMARK");
         event.set("object", object);
-        output.send(line(event));
+        enqueue(line(event));
     }
 
     /** Ends the stream with an ERROR event carrying {@code error}'s Status. */
@@ -148,6 +194,7 @@ final class WatchStream implements CacheWatcher {
             return;
         }
         cache.unwatch(def, this);
+        pending.clear();
         if (timeoutTimer >= 0) {
             vertx.cancelTimer(timeoutTimer);
         }
