@@ -29,35 +29,31 @@ class WatchBacklogTest {
 
     @Test
     void aReaderBehindByABurstGetsEveryEventOnTheSameStream() throws Exception {
-        try (KubernetesClient client = TestControlPlane.get().newClient()) {
-            String ns = namespace(client, "watch-backlog-burst");
-            try (PausedReader reader = PausedReader.open(client, ns)) {
-                create(client, ns, 600, 5_000);
-                reader.resume();
-                assertTrue(reader.await(600, 60), () -> "events read: " + reader.events.get());
-                assertFalse(reader.closed(), "the stream stayed open");
-            }
+        try (KubernetesClient client = TestControlPlane.get().newClient();
+             PausedReader reader = fallBehind(client, "watch-backlog-burst", 600, 5_000)) {
+            assertTrue(reader.await(600, 60), () -> "events read: " + reader.events.get());
+            assertFalse(reader.closed(), "the stream stayed open");
         }
     }
 
     @Test
     void aReaderFarBehindIsCutOff() throws Exception {
-        try (KubernetesClient client = TestControlPlane.get().newClient()) {
-            String ns = namespace(client, "watch-backlog-far");
-            try (PausedReader reader = PausedReader.open(client, ns)) {
-                // 40 MB of events: well past the budget plus what the sockets' kernel buffers hold.
-                create(client, ns, 100, 400_000);
-                reader.resume();
-                assertTrue(reader.closed.await(60, TimeUnit.SECONDS), "the server ended the stream");
-                assertTrue(reader.events.get() < 100, () -> "events read before the end: " + reader.events.get());
-            }
+        // 40 MB of events: well past the budget plus what the sockets' kernel buffers hold.
+        try (KubernetesClient client = TestControlPlane.get().newClient();
+             PausedReader reader = fallBehind(client, "watch-backlog-far", 100, 400_000)) {
+            assertTrue(reader.closed.await(60, TimeUnit.SECONDS), "the server ended the stream");
+            assertTrue(reader.events.get() < 100, () -> "events read before the end: " + reader.events.get());
         }
     }
 
-    private static String namespace(KubernetesClient client, String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+    /** A watch of a new namespace's ConfigMaps that reads nothing while {@code count} of them are created, then reads. */
+    private static PausedReader fallBehind(KubernetesClient client, String ns, int count, int bytes) throws Exception {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                 .serverSideApply();
-        return name;
+        PausedReader reader = PausedReader.open(client, ns);
+        create(client, ns, count, bytes);
+        reader.resume();
+        return reader;
     }
 
     /** Creates {@code count} ConfigMaps of {@code bytes} of data each, 16 at a time. */
