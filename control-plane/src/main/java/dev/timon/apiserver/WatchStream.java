@@ -54,10 +54,9 @@ final class WatchStream implements CacheWatcher {
     private final Queue<byte[]> pending = new ConcurrentLinkedQueue<>();
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    /** The most that may be queued: {@link #MAX_PENDING_BYTES} beyond the initial events, which are never cut off
-     * (as upstream sends a watch's initial events whatever their size). */
-    private volatile long maxPendingBytes = MAX_PENDING_BYTES;
-    private volatile boolean replaying;
+    /** The most that may be queued: unbounded while the initial events are queued (upstream sends those whatever
+     * their size), then {@link #MAX_PENDING_BYTES} beyond them. */
+    private volatile long maxPendingBytes = Long.MAX_VALUE;
     private volatile long lastRevision;
     private long timeoutTimer = -1;
     private long bookmarkTimer = -1;
@@ -79,10 +78,8 @@ final class WatchStream implements CacheWatcher {
     void start(long fromRevision, long timeoutSeconds) {
         output.onClose(this::stop);
         lastRevision = Math.max(fromRevision, 0);
-        replaying = true;
         boolean subscribed = cache.watch(def, fromRevision, this);
         maxPendingBytes = MAX_PENDING_BYTES + pendingBytes.get();
-        replaying = false;
         if (!subscribed) {
             writeError(ApiException.gone("too old resource version: " + fromRevision + " (" + cache.revision() + ")"));
             return;
@@ -112,7 +109,7 @@ final class WatchStream implements CacheWatcher {
     }
 
     private void enqueue(byte[] line) {
-        if (pendingBytes.addAndGet(line.length) > maxPendingBytes && !replaying) {
+        if (pendingBytes.addAndGet(line.length) > maxPendingBytes) {
             stop();
             return;
         }
