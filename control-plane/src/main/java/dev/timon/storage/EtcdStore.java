@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The only door to etcd. Every write is one transaction guarded by preconditions on mod revisions, so
@@ -141,14 +142,11 @@ public final class EtcdStore implements AutoCloseable {
     public CompletableFuture<List<String>> defragmentSparse(long minBytes) {
         var maintenance = client.getMaintenanceClient();
         List<String> defragmented = new ArrayList<>(); // filled by one step after the other
-        CompletableFuture<Void> steps = CompletableFuture.completedFuture(null);
-        for (String endpoint : endpoints) {
-            steps = steps.thenCompose(v -> maintenance.statusMember(endpoint)).thenCompose(status ->
-                    status.getDbSize() > minBytes && status.getDbSize() > 2 * status.getDbSizeInUse()
-                            ? maintenance.defragmentMember(endpoint).thenRun(() -> defragmented.add(endpoint))
-                            : CompletableFuture.completedFuture(null));
-        }
-        return steps.thenApply(v -> List.copyOf(defragmented));
+        return oneAfterAnother(endpoints, endpoint -> maintenance.statusMember(endpoint).thenCompose(status ->
+                status.getDbSize() > minBytes && status.getDbSize() > 2 * status.getDbSizeInUse()
+                        ? maintenance.defragmentMember(endpoint).thenRun(() -> defragmented.add(endpoint))
+                        : CompletableFuture.completedFuture(null)))
+                .thenApply(v -> List.copyOf(defragmented));
     }
 
     /**
@@ -165,15 +163,20 @@ public final class EtcdStore implements AutoCloseable {
             if (space.isEmpty()) {
                 return CompletableFuture.completedFuture(0);
             }
-            CompletableFuture<?> steps = CompletableFuture.completedFuture(null);
-            for (String endpoint : endpoints) {
-                steps = steps.thenCompose(v -> maintenance.defragmentMember(endpoint));
-            }
-            for (AlarmMember alarm : space) {
-                steps = steps.thenCompose(v -> maintenance.alarmDisarm(alarm));
-            }
-            return steps.thenApply(v -> space.size());
+            return oneAfterAnother(endpoints, maintenance::defragmentMember)
+                    .thenCompose(v -> oneAfterAnother(space, maintenance::alarmDisarm))
+                    .thenApply(v -> space.size());
         });
+    }
+
+    /** Runs {@code step} on each item in turn, each once the one before has completed. */
+    private static <T> CompletableFuture<Void> oneAfterAnother(List<T> items,
+                                                               Function<T, ? extends CompletableFuture<?>> step) {
+        CompletableFuture<Void> steps = CompletableFuture.completedFuture(null);
+        for (T item : items) {
+            steps = steps.thenCompose(v -> step.apply(item).thenAccept(done -> { }));
+        }
+        return steps;
     }
 
     /** The database file's size on each member. */
