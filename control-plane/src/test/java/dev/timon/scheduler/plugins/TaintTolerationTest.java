@@ -1,8 +1,12 @@
 package dev.timon.scheduler.plugins;
 
+import dev.timon.scheduler.NodeInfo;
+import dev.timon.scheduler.PodInfo;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -47,5 +51,16 @@ class TaintTolerationTest {
     @MethodSource("cases")
     void filter(Taint taint, Pod pod, List<String> reasons) {
         assertEquals(reasons, new TaintToleration().filter(podInfo(pod), info(n -> n.editSpec().withTaints(taint).endSpec())));
+    }
+
+    @Test
+    void aNodeTaintedAfterItWasCachedKeepsUntoleratingPodsOff() {
+        NodeInfo node = info(n -> n);
+        PodInfo pod = podInfo(pod("p").build());
+        assertEquals(List.of(), new TaintToleration().filter(pod, node));
+
+        node.setNode(new NodeBuilder(node.node()).editSpec().withTaints(DEDICATED).endSpec().build());
+
+        assertEquals(List.of(UNTOLERATED), new TaintToleration().filter(pod, node));
     }
 }
