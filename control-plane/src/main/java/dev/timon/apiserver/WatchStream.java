@@ -104,8 +104,10 @@ final class WatchStream implements CacheWatcher {
         } else if (type == WatchEventType.DELETED ? !filter.test(event.object()) : !now) {
             return;
         }
-        lastRevision = event.revision();
         enqueue(encode(type, event.object().as(def)));
+        // Only once the event is queued: a BOOKMARK built in between would carry its revision ahead of it, and a
+        // client cut off before the event reached it would resume past the event and never see it.
+        lastRevision = event.revision();
     }
 
     private void enqueue(byte[] line) {
