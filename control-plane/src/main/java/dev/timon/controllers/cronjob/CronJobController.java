@@ -6,6 +6,7 @@ import dev.timon.controllers.ControllerContext;
 import dev.timon.controllers.ObjectKeys;
 import dev.timon.controllers.PodControl;
 import dev.timon.controllers.job.JobConditions;
+import dev.timon.controllers.StatusWrites;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -80,8 +81,8 @@ public final class CronJobController extends Controller {
         String uid = cj.getMetadata().getUid();
         List<Job> jobs = context.informers().byIndex(Job.class, Informers.BY_OWNER, uid).stream()
                 .filter(j -> ObjectKeys.controllerOf(j).map(r -> uid.equals(r.getUid())).orElse(false)).toList();
-        CronJobStatus status = new CronJobBuilder(cj).build().getStatus();
-        status = status == null ? new CronJobStatus() : status;
+        CronJobStatus previous = new CronJobBuilder(cj).build().getStatus(); // a copy: the cached one is shared
+        CronJobStatus status = previous == null ? new CronJobStatus() : previous;
         List<ObjectReference> active = new ArrayList<>();
         for (Job job : jobs) {
             boolean wasActive = status.getActive() != null && status.getActive().stream()
@@ -112,8 +113,7 @@ public final class CronJobController extends Controller {
         }
         status.setActive(active);
         if (!Objects.equals(status, cj.getStatus())) {
-            context.client().resources(CronJob.class).inNamespace(cj.getMetadata().getNamespace())
-                    .resource(new CronJobBuilder(cj).withStatus(status).build()).updateStatus();
+            StatusWrites.update(context.client(), cj, copy -> copy.setStatus(status));
         }
     }
 

@@ -9,6 +9,7 @@ import dev.timon.controllers.ObjectKeys;
 import dev.timon.controllers.PodConditions;
 import dev.timon.controllers.PodControl;
 import dev.timon.controllers.TemplateHash;
+import dev.timon.controllers.StatusWrites;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -231,8 +232,8 @@ public final class DaemonSetController extends Controller {
         int ready = (int) firstPerNode.values().stream().filter(PodConditions::isReady).count();
         int available = (int) firstPerNode.values().stream().filter(p -> isAvailable(p, minReady)).count();
         int updated = (int) firstPerNode.values().stream().filter(p -> hash.equals(label(p))).count();
-        DaemonSetStatus status = new DaemonSetBuilder(ds).build().getStatus();
-        status = status == null ? new DaemonSetStatus() : status;
+        DaemonSetStatus previous = new DaemonSetBuilder(ds).build().getStatus(); // a copy: the cached one is shared
+        DaemonSetStatus status = previous == null ? new DaemonSetStatus() : previous;
         status.setDesiredNumberScheduled(desired);
         status.setCurrentNumberScheduled(Math.min(scheduled, desired));
         status.setNumberMisscheduled(misscheduled);
@@ -242,8 +243,7 @@ public final class DaemonSetController extends Controller {
         status.setUpdatedNumberScheduled(updated);
         status.setObservedGeneration(ds.getMetadata().getGeneration());
         if (!Objects.equals(status, ds.getStatus())) {
-            context.client().resources(DaemonSet.class).inNamespace(ds.getMetadata().getNamespace())
-                    .resource(new DaemonSetBuilder(ds).withStatus(status).build()).updateStatus();
+            StatusWrites.update(context.client(), ds, copy -> copy.setStatus(status));
         }
     }
 

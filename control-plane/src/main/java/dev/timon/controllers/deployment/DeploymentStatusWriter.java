@@ -2,6 +2,7 @@ package dev.timon.controllers.deployment;
 
 import dev.timon.controllers.ObjectKeys;
 import dev.timon.controllers.WorkQueue;
+import dev.timon.controllers.StatusWrites;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
@@ -102,15 +103,15 @@ final class DeploymentStatusWriter {
         if (status.equals(old) && !annotationChanged) {
             return;
         }
-        Deployment copy = client.getKubernetesSerialization().clone(d);
+        Deployment current = d;
         if (annotationChanged) {
+            Deployment copy = client.getKubernetesSerialization().clone(d);
             Map<String, String> annotations = new HashMap<>(Objects.requireNonNullElse(copy.getMetadata().getAnnotations(), Map.of()));
             annotations.put(DeploymentController.REVISION, revision);
             copy.getMetadata().setAnnotations(annotations);
-            copy = client.resource(copy).update();
+            current = client.resource(copy).update();
         }
-        copy.setStatus(status);
-        client.apps().deployments().resource(copy).updateStatus();
+        StatusWrites.update(client, current, copy -> copy.setStatus(status));
     }
 
     private static String annotation(Deployment d) {

@@ -7,6 +7,7 @@ import dev.timon.controllers.ObjectKeys;
 import dev.timon.controllers.ControllerRefs;
 import dev.timon.controllers.PodConditions;
 import dev.timon.controllers.PodControl;
+import dev.timon.controllers.StatusWrites;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -70,10 +71,8 @@ public final class JobController extends Controller {
         int succeeded = (int) pods.stream().filter(p -> "Succeeded".equals(p.getStatus().getPhase())).count();
         int failed = (int) pods.stream().filter(p -> "Failed".equals(p.getStatus().getPhase())).count();
 
-        JobStatus status = new JobBuilder(job).build().getStatus();
-        if (status == null) {
-            status = new JobStatus();
-        }
+        JobStatus previous = new JobBuilder(job).build().getStatus(); // a copy: the cached one is shared
+        JobStatus status = previous == null ? new JobStatus() : previous;
         boolean suspended = Boolean.TRUE.equals(spec.getSuspend());
         if (status.getStartTime() == null && !suspended) {
             status.setStartTime(now.toString());
@@ -120,8 +119,7 @@ public final class JobController extends Controller {
         status.setSucceeded(succeeded);
         status.setFailed(failed);
         if (!Objects.equals(status, job.getStatus())) {
-            Job updated = new JobBuilder(job).withStatus(status).build();
-            context.client().resources(Job.class).inNamespace(job.getMetadata().getNamespace()).resource(updated).updateStatus();
+            StatusWrites.update(context.client(), job, copy -> copy.setStatus(status));
         }
     }
 

@@ -9,6 +9,7 @@ import dev.timon.controllers.ObjectKeys;
 import dev.timon.controllers.PodConditions;
 import dev.timon.controllers.PodControl;
 import dev.timon.controllers.Selectors;
+import dev.timon.controllers.StatusWrites;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
@@ -164,9 +165,7 @@ public final class ReplicaSetController extends Controller {
         ReplicaSetStatus status = new ReplicaSetStatus(available, old.getConditions(), fullyLabeled,
                 rs.getMetadata().getGeneration(), ready, active.size(), old.getTerminatingReplicas());
         if (!status.equals(old)) {
-            ReplicaSet copy = context.client().getKubernetesSerialization().clone(rs);
-            copy.setStatus(status);
-            context.client().apps().replicaSets().resource(copy).updateStatus();
+            StatusWrites.update(context.client(), rs, copy -> copy.setStatus(status));
         }
         if (waitingForAvailability) {
             queue.addAfter(ObjectKeys.key(rs), Duration.ofSeconds(minReady));

@@ -9,6 +9,7 @@ import dev.timon.controllers.ControllerRefs;
 import dev.timon.controllers.PodConditions;
 import dev.timon.controllers.PodControl;
 import dev.timon.controllers.TemplateHash;
+import dev.timon.controllers.StatusWrites;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
@@ -131,8 +132,8 @@ public final class StatefulSetController extends Controller {
         List<Pod> live = pods.values().stream().filter(p -> !ObjectKeys.isDeleting(p)).toList();
         int updated = (int) live.stream().filter(p -> updateRevision.equals(revision(p))).count();
         int replicas = Objects.requireNonNullElse(sts.getSpec().getReplicas(), 1);
-        StatefulSetStatus status = new StatefulSetBuilder(sts).build().getStatus();
-        status = status == null ? new StatefulSetStatus() : status;
+        StatefulSetStatus previous = new StatefulSetBuilder(sts).build().getStatus(); // a copy: the cached one is shared
+        StatefulSetStatus status = previous == null ? new StatefulSetStatus() : previous;
         String currentRevision = status.getCurrentRevision() == null || updated == replicas && live.size() == replicas
                 ? updateRevision : status.getCurrentRevision();
         status.setReplicas(live.size());
@@ -145,8 +146,7 @@ public final class StatefulSetController extends Controller {
         status.setObservedGeneration(sts.getMetadata().getGeneration());
         status.setCollisionCount(0);
         if (!Objects.equals(status, sts.getStatus())) {
-            context.client().resources(StatefulSet.class).inNamespace(sts.getMetadata().getNamespace())
-                    .resource(new StatefulSetBuilder(sts).withStatus(status).build()).updateStatus();
+            StatusWrites.update(context.client(), sts, copy -> copy.setStatus(status));
         }
     }
 

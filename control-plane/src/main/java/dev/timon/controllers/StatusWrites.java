@@ -1,0 +1,39 @@
+package dev.timon.controllers;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import java.util.function.Consumer;
+
+/**
+ * How controllers write the status they computed, as upstream's do: PUT /status on a copy of the cached object and,
+ * on a conflict, once more on a freshly read one. A controller's cache trails its own last write, so during a busy
+ * rollout nearly every write from the cache conflicted; each conflict counted as a failure of the key, the key's
+ * back-off doubled with every one, and a key whose last write failed could wait minutes for its retry with nothing
+ * else to wake it (a 1,000-replica Deployment stayed at 997 of 1,000 Available for five minutes).
+ */
+public final class StatusWrites {
+
+    private StatusWrites() {
+    }
+
+    /** Writes {@code cached} with {@code setStatus} applied (to a copy: the cache is shared), the stored object. */
+    public static <T extends HasMetadata> T update(KubernetesClient client, T cached, Consumer<T> setStatus) {
+        T copy = client.getKubernetesSerialization().clone(cached);
+        setStatus.accept(copy);
+        try {
+            return client.resource(copy).updateStatus();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            T latest = client.resource(cached).get();
+            if (latest == null) {
+                throw e;
+            }
+            setStatus.accept(latest);
+            return client.resource(latest).updateStatus();
+        }
+    }
+}
