@@ -9,9 +9,8 @@ import java.util.function.Consumer;
 /**
  * How controllers write the status they computed, as upstream's do: PUT /status on a copy of the cached object and,
  * on a conflict, once more on a freshly read one. A controller's cache trails its own last write, so during a busy
- * rollout nearly every write from the cache conflicted; each conflict counted as a failure of the key, the key's
- * back-off doubled with every one, and a key whose last write failed could wait minutes for its retry with nothing
- * else to wake it (a 1,000-replica Deployment stayed at 997 of 1,000 Available for five minutes).
+ * rollout many writes from the cache conflict; each conflict counted as a failure of the key, doubling its back-off,
+ * and a key whose last write failed could wait minutes for its retry with nothing else to wake it.
  */
 public final class StatusWrites {
 
