@@ -12,6 +12,8 @@ import dev.timon.storage.WatchCache;
 import dev.timon.storage.WatchEventType;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -36,6 +38,7 @@ import java.util.function.Predicate;
  */
 final class WatchStream implements CacheWatcher {
 
+    private static final Logger LOG = LoggerFactory.getLogger(WatchStream.class);
     private static final byte[] PREFIX_END = "\"object\":".getBytes(StandardCharsets.UTF_8);
     private static final long BOOKMARK_INTERVAL_MS = 5_000;
     /** How far behind a client may fall (about 1,500 pod events) before it is cut off. */
@@ -112,6 +115,8 @@ final class WatchStream implements CacheWatcher {
 
     private void enqueue(byte[] line) {
         if (pendingBytes.addAndGet(line.length) > maxPendingBytes) {
+            // As upstream's watch cache logs it: a client that keeps being cut off reads too slowly for its load.
+            LOG.info("closing a watch of {} that is {} bytes behind", def.plural(), pendingBytes.get());
             stop();
             return;
         }
