@@ -1,6 +1,7 @@
 package dev.timon.bench;
 
 import dev.timon.client.KubeClients;
+import dev.timon.controllers.PodConditions;
 import dev.timon.node.hollow.HollowNodes;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -162,7 +163,7 @@ public final class SchedulerBench {
             long now = System.nanoTime() - start;
             mark(at, 0, now, true);
             mark(at, 1, now, pod.getSpec().getNodeName() != null);
-            mark(at, 2, now, isReady(pod));
+            mark(at, 2, now, PodConditions.isReady(pod));
         });
         client.apps().deployments().resource(deployment).create();
         boolean done = available.await(5, TimeUnit.MINUTES);
@@ -196,7 +197,7 @@ public final class SchedulerBench {
         Map<String, Long> pods = client.pods().inNamespace(NAMESPACE).withLabel("app", "bench-deploy").list().getItems()
                 .stream().collect(Collectors.groupingBy(pod -> (pod.getSpec().getNodeName() == null
                         ? "unbound" : "bound") + "/" + (pod.getStatus() == null ? null : pod.getStatus().getPhase())
-                        + (isReady(pod) ? "/Ready" : "/not Ready")
+                        + (PodConditions.isReady(pod) ? "/Ready" : "/not Ready")
                         + (pod.getMetadata().getDeletionTimestamp() == null ? "" : "/deleting"),
                         Collectors.counting()));
         System.out.println("  pods by binding, phase and readiness: " + pods);
@@ -223,11 +224,6 @@ public final class SchedulerBench {
             public void onDelete(T object, boolean finalStateUnknown) {
             }
         });
-    }
-
-    private static boolean isReady(Pod pod) {
-        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
-                .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static void mark(long[] at, int stage, long now, boolean reached) {

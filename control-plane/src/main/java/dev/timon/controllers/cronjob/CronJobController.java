@@ -81,8 +81,8 @@ public final class CronJobController extends Controller {
         String uid = cj.getMetadata().getUid();
         List<Job> jobs = context.informers().byIndex(Job.class, Informers.BY_OWNER, uid).stream()
                 .filter(j -> ObjectKeys.controllerOf(j).map(r -> uid.equals(r.getUid())).orElse(false)).toList();
-        CronJobStatus previous = new CronJobBuilder(cj).build().getStatus(); // a copy: the cached one is shared
-        CronJobStatus status = previous == null ? new CronJobStatus() : previous;
+        // A copy to change: the cached status is shared.
+        CronJobStatus status = Objects.requireNonNullElseGet(new CronJobBuilder(cj).build().getStatus(), CronJobStatus::new);
         List<ObjectReference> active = new ArrayList<>();
         for (Job job : jobs) {
             boolean wasActive = status.getActive() != null && status.getActive().stream()

@@ -8,8 +8,8 @@ import dev.timon.controllers.Expectations;
 import dev.timon.controllers.ObjectKeys;
 import dev.timon.controllers.PodConditions;
 import dev.timon.controllers.PodControl;
-import dev.timon.controllers.TemplateHash;
 import dev.timon.controllers.StatusWrites;
+import dev.timon.controllers.TemplateHash;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -232,8 +232,8 @@ public final class DaemonSetController extends Controller {
         int ready = (int) firstPerNode.values().stream().filter(PodConditions::isReady).count();
         int available = (int) firstPerNode.values().stream().filter(p -> isAvailable(p, minReady)).count();
         int updated = (int) firstPerNode.values().stream().filter(p -> hash.equals(label(p))).count();
-        DaemonSetStatus previous = new DaemonSetBuilder(ds).build().getStatus(); // a copy: the cached one is shared
-        DaemonSetStatus status = previous == null ? new DaemonSetStatus() : previous;
+        // A copy to change: the cached status is shared.
+        DaemonSetStatus status = Objects.requireNonNullElseGet(new DaemonSetBuilder(ds).build().getStatus(), DaemonSetStatus::new);
         status.setDesiredNumberScheduled(desired);
         status.setCurrentNumberScheduled(Math.min(scheduled, desired));
         status.setNumberMisscheduled(misscheduled);

@@ -1,8 +1,8 @@
 package dev.timon.controllers.deployment;
 
 import dev.timon.controllers.ObjectKeys;
-import dev.timon.controllers.WorkQueue;
 import dev.timon.controllers.StatusWrites;
+import dev.timon.controllers.WorkQueue;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;

@@ -71,8 +71,8 @@ public final class JobController extends Controller {
         int succeeded = (int) pods.stream().filter(p -> "Succeeded".equals(p.getStatus().getPhase())).count();
         int failed = (int) pods.stream().filter(p -> "Failed".equals(p.getStatus().getPhase())).count();
 
-        JobStatus previous = new JobBuilder(job).build().getStatus(); // a copy: the cached one is shared
-        JobStatus status = previous == null ? new JobStatus() : previous;
+        // A copy to change: the cached status is shared.
+        JobStatus status = Objects.requireNonNullElseGet(new JobBuilder(job).build().getStatus(), JobStatus::new);
         boolean suspended = Boolean.TRUE.equals(spec.getSuspend());
         if (status.getStartTime() == null && !suspended) {
             status.setStartTime(now.toString());

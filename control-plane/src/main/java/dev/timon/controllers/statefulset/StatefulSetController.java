@@ -8,8 +8,8 @@ import dev.timon.controllers.ObjectKeys;
 import dev.timon.controllers.ControllerRefs;
 import dev.timon.controllers.PodConditions;
 import dev.timon.controllers.PodControl;
-import dev.timon.controllers.TemplateHash;
 import dev.timon.controllers.StatusWrites;
+import dev.timon.controllers.TemplateHash;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
@@ -132,8 +132,8 @@ public final class StatefulSetController extends Controller {
         List<Pod> live = pods.values().stream().filter(p -> !ObjectKeys.isDeleting(p)).toList();
         int updated = (int) live.stream().filter(p -> updateRevision.equals(revision(p))).count();
         int replicas = Objects.requireNonNullElse(sts.getSpec().getReplicas(), 1);
-        StatefulSetStatus previous = new StatefulSetBuilder(sts).build().getStatus(); // a copy: the cached one is shared
-        StatefulSetStatus status = previous == null ? new StatefulSetStatus() : previous;
+        // A copy to change: the cached status is shared.
+        StatefulSetStatus status = Objects.requireNonNullElseGet(new StatefulSetBuilder(sts).build().getStatus(), StatefulSetStatus::new);
         String currentRevision = status.getCurrentRevision() == null || updated == replicas && live.size() == replicas
                 ? updateRevision : status.getCurrentRevision();
         status.setReplicas(live.size());
