@@ -11,6 +11,11 @@ import java.util.function.Consumer;
  * on a conflict, once more on a freshly read one. A controller's cache trails its own last write, so during a busy
  * rollout many writes from the cache conflict; each conflict counted as a failure of the key, doubling its back-off,
  * and a key whose last write failed could wait minutes for its retry with nothing else to wake it.
+ * <p>
+ * Only for a status computed wholly from other objects (a ReplicaSet's or DaemonSet's pod counts), as upstream uses
+ * it there: a status that carries fields over from the cached one (a CronJob's lastScheduleTime, a StatefulSet's
+ * currentRevision) would, written onto the freshly read object, set back what the newer write recorded. Those
+ * controllers write plainly and retry a conflict from a fresh cache.
  */
 public final class StatusWrites {
 

@@ -6,7 +6,6 @@ import dev.timon.controllers.ControllerContext;
 import dev.timon.controllers.ObjectKeys;
 import dev.timon.controllers.PodControl;
 import dev.timon.controllers.job.JobConditions;
-import dev.timon.controllers.StatusWrites;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -113,7 +112,10 @@ public final class CronJobController extends Controller {
         }
         status.setActive(active);
         if (!Objects.equals(status, cj.getStatus())) {
-            StatusWrites.update(context.client(), cj, copy -> copy.setStatus(status));
+            // A plain write: on a conflict the key is retried from a fresh cache. This status carries fields over
+            // from the cached one (lastScheduleTime), which a stale copy would set back (see StatusWrites).
+            context.client().resources(CronJob.class).inNamespace(cj.getMetadata().getNamespace())
+                    .resource(new CronJobBuilder(cj).withStatus(status).build()).updateStatus();
         }
     }
 

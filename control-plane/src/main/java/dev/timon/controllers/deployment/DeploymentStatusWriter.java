@@ -1,7 +1,6 @@
 package dev.timon.controllers.deployment;
 
 import dev.timon.controllers.ObjectKeys;
-import dev.timon.controllers.StatusWrites;
 import dev.timon.controllers.WorkQueue;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
@@ -103,15 +102,17 @@ final class DeploymentStatusWriter {
         if (status.equals(old) && !annotationChanged) {
             return;
         }
-        Deployment current = d;
+        Deployment copy = client.getKubernetesSerialization().clone(d);
         if (annotationChanged) {
-            Deployment copy = client.getKubernetesSerialization().clone(d);
             Map<String, String> annotations = new HashMap<>(Objects.requireNonNullElse(copy.getMetadata().getAnnotations(), Map.of()));
             annotations.put(DeploymentController.REVISION, revision);
             copy.getMetadata().setAnnotations(annotations);
-            current = client.resource(copy).update();
+            copy = client.resource(copy).update();
         }
-        StatusWrites.update(client, current, copy -> copy.setStatus(status));
+        // A plain write: on a conflict the key is retried from a fresh cache. This status carries its conditions'
+        // times over from the cached one, which a stale copy would set back (see StatusWrites).
+        copy.setStatus(status);
+        client.apps().deployments().resource(copy).updateStatus();
     }
 
     private static String annotation(Deployment d) {

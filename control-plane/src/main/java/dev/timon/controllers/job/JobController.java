@@ -7,7 +7,6 @@ import dev.timon.controllers.ObjectKeys;
 import dev.timon.controllers.ControllerRefs;
 import dev.timon.controllers.PodConditions;
 import dev.timon.controllers.PodControl;
-import dev.timon.controllers.StatusWrites;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -119,7 +118,10 @@ public final class JobController extends Controller {
         status.setSucceeded(succeeded);
         status.setFailed(failed);
         if (!Objects.equals(status, job.getStatus())) {
-            StatusWrites.update(context.client(), job, copy -> copy.setStatus(status));
+            // A plain write: on a conflict the key is retried from a fresh cache. This status carries fields over
+            // from the cached one (startTime, conditions), which a stale copy would set back (see StatusWrites).
+            Job updated = new JobBuilder(job).withStatus(status).build();
+            context.client().resources(Job.class).inNamespace(job.getMetadata().getNamespace()).resource(updated).updateStatus();
         }
     }
 

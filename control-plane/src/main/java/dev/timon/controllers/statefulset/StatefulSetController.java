@@ -8,7 +8,6 @@ import dev.timon.controllers.ObjectKeys;
 import dev.timon.controllers.ControllerRefs;
 import dev.timon.controllers.PodConditions;
 import dev.timon.controllers.PodControl;
-import dev.timon.controllers.StatusWrites;
 import dev.timon.controllers.TemplateHash;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -146,7 +145,10 @@ public final class StatefulSetController extends Controller {
         status.setObservedGeneration(sts.getMetadata().getGeneration());
         status.setCollisionCount(0);
         if (!Objects.equals(status, sts.getStatus())) {
-            StatusWrites.update(context.client(), sts, copy -> copy.setStatus(status));
+            // A plain write: on a conflict the key is retried from a fresh cache. This status carries fields over
+            // from the cached one (currentRevision), which a stale copy would set back (see StatusWrites).
+            context.client().resources(StatefulSet.class).inNamespace(sts.getMetadata().getNamespace())
+                    .resource(new StatefulSetBuilder(sts).withStatus(status).build()).updateStatus();
         }
     }
 
