@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** kubectl delete with each propagation policy, and namespace deletion, on hollow nodes. */
@@ -95,10 +96,18 @@ class GarbageCollectionTest extends OnHollowNodes {
         String ns = "gc-namespace";
         replicaSet(ns, null);
         ok("create", "configmap", "settings", "--from-literal=k=v", "-n", ns);
+        // The controller deletes each kind as a collection: a namespace beside it keeps its own of the same kinds.
+        String sibling = ns + "-sibling";
+        replicaSet(sibling, null);
+        ok("create", "configmap", "settings", "--from-literal=k=v", "-n", sibling);
         ok("delete", "namespace", ns, "--wait=false");
         Await.until("namespace " + ns + " is gone", () -> client.namespaces().withName(ns).get() == null);
         assertTrue(pods(ns).isEmpty());
         assertTrue(client.configMaps().inNamespace(ns).list().getItems().isEmpty());
         assertTrue(client.apps().replicaSets().inNamespace(ns).list().getItems().isEmpty());
+        assertNotNull(client.configMaps().inNamespace(sibling).withName("settings").get());
+        assertNotNull(rs(sibling));
+        assertEquals(2, pods(sibling).size());
+        ok("delete", "namespace", sibling, "--wait=false");
     }
 }

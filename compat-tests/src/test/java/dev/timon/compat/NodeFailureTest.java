@@ -90,6 +90,30 @@ class NodeFailureTest {
     }
 
     @Test
+    void aNodeNoKubeletEverReportedForBecomesUnknownAndUnreachable() {
+        // A bare manifest: no status at all, and no kubelet will ever write one (this once failed the controller on
+        // every pass with a NullPointerException, and the node stayed as created).
+        kubectl.apply("default", """
+                apiVersion: v1
+                kind: Node
+                metadata: {name: b-bare, labels: {pool: b-bare}}
+                """);
+        try {
+            Node marked = Await.until("b-bare Ready=Unknown (NodeStatusNeverUpdated) with the unreachable taints",
+                    Duration.ofSeconds(90), () -> client.nodes().withName("b-bare").get(),
+                    n -> n.getStatus() != null && n.getStatus().getConditions() != null
+                            && n.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
+                            && "Unknown".equals(c.getStatus()) && "NodeStatusNeverUpdated".equals(c.getReason()))
+                            && n.getSpec().getTaints() != null && n.getSpec().getTaints().stream()
+                            .filter(t -> "node.kubernetes.io/unreachable".equals(t.getKey())).count() == 2);
+            assertTrue(kubectl.ok("get", "node", "b-bare").out().lines().anyMatch(l -> l.matches("b-bare\\s+NotReady\\s+.*")),
+                    marked.toString());
+        } finally {
+            kubectl.ok("delete", "node", "b-bare");
+        }
+    }
+
+    @Test
     void podGcDeletesPodsOfADeletedNode() {
         kubectl.ok("create", "namespace", "b-podgc");
         kubectl.apply("b-podgc", """

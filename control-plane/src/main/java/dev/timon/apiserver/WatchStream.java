@@ -129,6 +129,11 @@ final class WatchStream implements CacheWatcher {
     /** On the event loop: writes what is queued while the connection takes it, and resumes once it drains. */
     private void drain() {
         drainScheduled.set(false);
+        if (output.ended()) {
+            // Gone before its close handler ran: a closed WebSocket throws on any use, even when asked if it is full.
+            stop();
+            return;
+        }
         byte[] line;
         while (!closed.get() && !output.full() && (line = pending.poll()) != null) {
             pendingBytes.addAndGet(-line.length);

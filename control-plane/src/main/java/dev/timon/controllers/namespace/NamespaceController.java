@@ -33,12 +33,12 @@ public final class NamespaceController extends Controller {
         boolean empty = true;
         for (Class<? extends HasMetadata> type : NamespacedKinds.ALL) {
             var resources = context.client().resources(type).inNamespace(name);
-            // One by one rather than DELETE on the collection, which this API server does not scope reliably yet.
-            for (HasMetadata item : resources.list().getItems()) {
-                empty = false;
-                if (!ObjectKeys.isDeleting(item)) {
-                    resources.withName(item.getMetadata().getName()).delete();
-                }
+            List<? extends HasMetadata> items = resources.list().getItems();
+            empty &= items.isEmpty();
+            if (items.stream().anyMatch(item -> !ObjectKeys.isDeleting(item))) {
+                // One deletecollection per kind, as upstream's namespace deleter: one by one, the 11,000 pods and as
+                // many events a scheduler benchmark leaves took minutes, and loaded the cluster all that time.
+                resources.delete();
             }
         }
         if (!empty) {

@@ -85,8 +85,9 @@ public final class NodeLifecycleController extends Controller {
 
     private Node markUnknown(Node node, Instant now) {
         String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
-        List<NodeCondition> conditions = node.getStatus().getConditions() == null ? new ArrayList<>()
-                : new ArrayList<>(node.getStatus().getConditions());
+        // A Node created without a status (kubectl create of a bare manifest) has none at all until a kubelet writes one.
+        List<NodeCondition> conditions = node.getStatus() == null || node.getStatus().getConditions() == null
+                ? new ArrayList<>() : new ArrayList<>(node.getStatus().getConditions());
         for (String type : CONDITION_TYPES) {
             NodeCondition existing = conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
             if (existing == null) {
@@ -99,7 +100,7 @@ public final class NodeLifecycleController extends Controller {
                 existing.setLastTransitionTime(time);
             }
         }
-        Node updated = new NodeBuilder(node).editStatus().withConditions(conditions).endStatus().build();
+        Node updated = new NodeBuilder(node).editOrNewStatus().withConditions(conditions).endStatus().build();
         updated = context.client().nodes().resource(updated).updateStatus();
         context.events().normal(node, "NodeNotReady", "Node " + node.getMetadata().getName() + " status is now: NodeNotReady");
         markPodsNotReady(node.getMetadata().getName(), time);
