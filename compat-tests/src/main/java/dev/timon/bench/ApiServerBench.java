@@ -38,6 +38,7 @@ public final class ApiServerBench {
         int pods = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         int watchers = args.length > 3 ? Integer.parseInt(args[3]) : 1_000;
         int rate = args.length > 4 ? Integer.parseInt(args[4]) : 500;
+        System.out.println(Figures.machineSpeed());
         ApiServerBench bench = new ApiServerBench(kubeconfig);
         bench.client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + NAMESPACE + "\"}}").get();
         try {

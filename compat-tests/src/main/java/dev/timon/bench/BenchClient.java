@@ -121,12 +121,21 @@ final class BenchClient {
                 .toCompletionStage().toCompletableFuture();
     }
 
-    /** Sends one request and yields its status once the body is in: no caller reads it, so it is not decoded. */
-    private CompletableFuture<Integer> send(HttpMethod method, String path, String contentType, String body) {
+    /** A response's status and its body, undecoded. */
+    record Response(int status, Buffer body) {
+    }
+
+    /** Sends one request and yields its status and body once the body is in. */
+    CompletableFuture<Response> exchange(HttpMethod method, String path, String contentType, String body) {
         return requests.request(options(method, path, contentType))
                 .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body)))
-                .compose(response -> response.body().map(b -> response.statusCode()))
+                .compose(response -> response.body().map(b -> new Response(response.statusCode(), b)))
                 .toCompletionStage().toCompletableFuture();
+    }
+
+    /** Sends one request and yields its status once the body is in: no caller reads it, so it is not decoded. */
+    private CompletableFuture<Integer> send(HttpMethod method, String path, String contentType, String body) {
+        return exchange(method, path, contentType, body).thenApply(Response::status);
     }
 
     private RequestOptions options(HttpMethod method, String path, String contentType) {

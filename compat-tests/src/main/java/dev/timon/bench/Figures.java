@@ -2,12 +2,17 @@ package dev.timon.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 
-/** What the node benchmarks print besides their latencies: percentiles, and the whole machine's CPU while measuring. */
+/**
+ * What the benchmarks print besides their own figures: percentiles, the whole machine's CPU while measuring, and how
+ * fast the machine was.
+ */
 final class Figures {
 
     private Figures() {
@@ -25,6 +30,27 @@ final class Figures {
         Collections.sort(sorted);
         int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    /**
+     * How fast this machine runs a fixed single-threaded workload right now (SHA-256 over 256 MB): the cloud host
+     * under it does not always give the same speed. Printed first by the benchmarks, so runs whose figures differ
+     * can be told apart by the machine they ran on; on 2026-11-23 the same host measured 5-10x slower for an hour
+     * after a few heavy runs.
+     */
+    static String machineSpeed() {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] block = new byte[1 << 20];
+            long start = System.nanoTime();
+            for (int i = 0; i < 256; i++) {
+                sha.update(block);
+            }
+            sha.digest();
+            return String.format("machine speed: SHA-256 of 256 MB in %.0f ms on one core", (System.nanoTime() - start) / 1e6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The machine's busy and idle CPU time since {@link #start()}: the benchmark shares the machine it measures. */

@@ -60,6 +60,7 @@ public final class SchedulerBench {
         int nodes = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int pods = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         int replicas = args.length > 3 ? Integer.parseInt(args[3]) : 1_000;
+        System.out.println(Figures.machineSpeed());
         try (KubernetesClient client = KubeClients.fromKubeconfig(kubeconfig);
              HollowNodes hollow = new HollowNodes(client, NODE_PREFIX, nodes, 32)) {
             SchedulerBench bench = new SchedulerBench(kubeconfig, client);
