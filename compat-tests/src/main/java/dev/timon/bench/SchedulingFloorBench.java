@@ -64,7 +64,10 @@ public final class SchedulingFloorBench {
             + "\"state\":{\"running\":{\"startedAt\":\"2026-01-01T00:00:00Z\"}}}]}}";
 
     private final List<BenchClient> clients = new ArrayList<>();
-    /** The objects as the API server stored them (its answers), for the etcd run's values: created, bound, Running. */
+    /**
+     * The API server's answers, as it stored them, for the etcd run's values: the created pod (written again for the
+     * binding, which answers with a Status), the event, the Running pod.
+     */
     private final AtomicReference<byte[]> created = new AtomicReference<>();
     private final AtomicReference<byte[]> event = new AtomicReference<>();
     private final AtomicReference<byte[]> running = new AtomicReference<>();
