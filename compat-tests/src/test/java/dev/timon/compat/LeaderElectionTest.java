@@ -1,5 +1,7 @@
 package dev.timon.compat;
 
+import dev.timon.controllers.Controller;
+import dev.timon.controllers.ControllerContext;
 import dev.timon.controllers.ControllerManager;
 import dev.timon.controllers.serviceaccount.ServiceAccountController;
 import dev.timon.scheduler.SchedulerService;
@@ -15,7 +17,11 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
@@ -122,6 +128,39 @@ class LeaderElectionTest {
             Await.until("the manager wins " + lease + " back", Await.DEFAULT,
                     () -> Objects.equals(manager.identity(), holder(lease)), () -> "holder: " + holder(lease));
             assertNotEquals("intruder", holder(lease));
+        }
+    }
+
+    /**
+     * A leader whose start fails (here its first: building a controller throws, as an informer sync that times out
+     * does) gives the Lease up and starts again, rather than holding the Lease with nothing running.
+     */
+    @Test
+    void leaderWhoseStartFailsStartsAgain() throws Exception {
+        String lease = "test-failed-start";
+        AtomicInteger builds = new AtomicInteger();
+        CountDownLatch running = new CountDownLatch(1);
+        Function<ControllerContext, Controller> failingOnce = context -> {
+            if (builds.incrementAndGet() == 1) {
+                throw new IllegalStateException("the first start fails");
+            }
+            return new Controller("started-again", 1) {
+                @Override
+                protected void reconcile(String key) {
+                }
+
+                @Override
+                public void start() {
+                    super.start();
+                    running.countDown();
+                }
+            };
+        };
+        try (ControllerManager manager = ControllerManager.start(kubeconfig, lease, Map.of("failing-once", failingOnce))) {
+            Await.until("the controllers run after the failed start", TAKEOVER, () -> running.getCount() == 0,
+                    () -> builds.get() + " builds, holder: " + holder(lease));
+            assertEquals(2, builds.get());
+            Await.until("the manager holds " + lease, () -> manager.identity().equals(holder(lease)));
         }
     }
 }

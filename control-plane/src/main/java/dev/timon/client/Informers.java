@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class Informers implements AutoCloseable {
         if (started) {
             throw new IllegalStateException("informer for " + type.getSimpleName() + " requested after start");
         }
-        SharedIndexInformer<T> informer = client.resources(type).inAnyNamespace().runnableInformer(0);
+        SharedIndexInformer<T> informer = retrying(client.resources(type).inAnyNamespace().runnableInformer(0));
         Map<String, Function<T, List<String>>> indexers = new java.util.HashMap<>();
         indexers.put(BY_OWNER, Informers::ownerUids);
         indexers.put(BY_LABEL, Informers::namespacedLabels);
@@ -56,6 +57,16 @@ public final class Informers implements AutoCloseable {
         }
         informer.addIndexers(indexers);
         return informer;
+    }
+
+    /**
+     * Makes an informer retry whatever fails, as client-go's reflector does. By default fabric8 stops an informer for
+     * good when its first list fails (the API server not up yet, or too busy to answer in time), or when a watch
+     * ends with an error other than 410 Gone (a 504 for a resourceVersion the server has not caught up with): its
+     * component then works on from a cache that never changes again. Only an object that cannot be decoded stops it.
+     */
+    public static <T> SharedIndexInformer<T> retrying(SharedIndexInformer<T> informer) {
+        return informer.exceptionHandler((started, error) -> !ExceptionHandler.isDeserializationException(error));
     }
 
     /** Starts every informer created so far and waits until their caches hold a full list. */

@@ -13,37 +13,43 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a component only while this process holds a Lease in kube-system, like upstream's --leader-elect. The lease
  * lasts 10 s and is retried every 2 s, so a standby takes over within about 12 s of the leader vanishing, and at
  * once when the leader stops cleanly (it releases the lease). A leader that loses the lease stops its component
- * and campaigns again, as upstream components do by restarting.
+ * and campaigns again after the retry period, as upstream components do by restarting.
  */
 public final class LeaderElection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
 
     private final KubernetesClient client;
-    private final ExecutorService executor;
+    private static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
+
+    private final ScheduledExecutorService executor;
     private final LeaderElectionConfig config;
     private final String identity;
     private volatile boolean closed;
     private volatile CompletableFuture<?> elector;
 
-    private LeaderElection(KubernetesClient client, ExecutorService executor, LeaderElectionConfig config, String identity) {
+    private LeaderElection(KubernetesClient client, ScheduledExecutorService executor, LeaderElectionConfig config, String identity) {
         this.client = client;
         this.executor = executor;
         this.config = config;
         this.identity = identity;
     }
 
-    /** Starts campaigning; {@code onStarted} runs once leading, {@code onStopped} when the lease is lost. */
+    /**
+     * Starts campaigning; {@code onStarted} runs once leading, {@code onStopped} when the lease is lost, both on the
+     * elector's thread.
+     */
     public static LeaderElection start(KubernetesClient client, String leaseName, Runnable onStarted, Runnable onStopped) {
         String identity = newIdentity();
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "leader-election-" + leaseName);
             thread.setDaemon(true);
             return thread;
@@ -53,15 +59,12 @@ public final class LeaderElection implements AutoCloseable {
                 .withLock(new LeaseLock("kube-system", leaseName, identity))
                 .withLeaseDuration(Duration.ofSeconds(10))
                 .withRenewDeadline(Duration.ofSeconds(8))
-                .withRetryPeriod(Duration.ofSeconds(2))
+                .withRetryPeriod(RETRY_PERIOD)
                 .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(
                         () -> {
                             LOG.info("{} is now leader of {}", identity, leaseName);
-                            // Off the elector's thread: starting may take a while and renewals must go on.
-                            Thread starter = new Thread(onStarted, leaseName + "-start");
-                            starter.setDaemon(true);
-                            starter.start();
+                            onStarted.run();
                         },
                         () -> {
                             LOG.info("{} stopped leading {}", identity, leaseName);
@@ -80,7 +83,19 @@ public final class LeaderElection implements AutoCloseable {
             return;
         }
         elector = new LeaderElectorBuilder(client, executor).withConfig(config).build().start();
-        elector.whenComplete((ignored, error) -> campaign());
+        elector.whenComplete((ignored, error) -> {
+            if (!closed) {
+                executor.schedule(this::campaign, RETRY_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    /**
+     * Gives the lease up, released so that a standby may take it at once, and campaigns again after the retry
+     * period (this process wins it back if no other does).
+     */
+    public synchronized void stepDown() {
+        elector.cancel(true);
     }
 
     /** The holderIdentity this process writes into the Lease. */

@@ -50,7 +50,7 @@ public final class ControllerManager extends ElectedComponent {
 
     /** Builds and starts every controller; returns once they run. */
     @Override
-    protected synchronized void run() throws Exception {
+    protected void run() throws Exception {
         informers = new Informers(client);
         events = new EventRecorder(client, "controller-manager");
         ControllerContext context = new ControllerContext(client, informers, events);
@@ -63,7 +63,7 @@ public final class ControllerManager extends ElectedComponent {
     }
 
     @Override
-    protected synchronized void stopRunning() {
+    protected void stopRunning() {
         running.forEach(Controller::close);
         running.clear();
         if (informers != null) {

@@ -37,7 +37,7 @@ public final class SchedulerService extends ElectedComponent {
     }
 
     @Override
-    protected synchronized void run() throws Exception {
+    protected void run() throws Exception {
         informers = new Informers(client);
         events = new EventRecorder(client, Scheduler.NAME);
         scheduler = new Scheduler(client, informers, events, SchedulerPlugin.defaults());
@@ -47,7 +47,7 @@ public final class SchedulerService extends ElectedComponent {
     }
 
     @Override
-    protected synchronized void stopRunning() {
+    protected void stopRunning() {
         if (scheduler != null) {
             scheduler.close();
         }

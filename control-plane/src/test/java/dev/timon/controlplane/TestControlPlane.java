@@ -53,6 +53,24 @@ public final class TestControlPlane {
         return dir;
     }
 
+    /**
+     * A second control plane on the same etcd, CA and admin token, listening on {@code port}, as a highly available
+     * setup runs several; the caller closes it.
+     */
+    public ControlPlane startReplica(int port) throws Exception {
+        Path replicaDir = Files.createTempDirectory("timon-control-plane-replica");
+        copyTree(dir.resolve("pki"), replicaDir.resolve("pki"));
+        return ControlPlane.start(new ControlPlaneConfig(replicaDir, etcd.endpoint(), "127.0.0.1", port));
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Files.copy(path, to.resolve(from.relativize(path).toString()));
+            }
+        }
+    }
+
     /** A fabric8 client of this control plane, configured as the controllers' own; the caller closes it. */
     public KubernetesClient newClient() {
         return KubeClients.fromKubeconfig(kubeconfig());

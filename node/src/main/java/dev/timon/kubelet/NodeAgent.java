@@ -1,5 +1,6 @@
 package dev.timon.kubelet;
 
+import dev.timon.client.Informers;
 import dev.timon.client.KubeClients;
 import dev.timon.cri.CriClient;
 import dev.timon.kubelet.api.ApiRequests;
@@ -90,7 +91,8 @@ public final class NodeAgent implements AutoCloseable {
         var pods = PodAgent.create(cri, client, api, config.nodeName(), nodeIp, config.dataDir().resolve("pods"),
                 podLogsRoot(config.dataDir()), PodCgroups.create(CgroupDriver.of(cri), NodeStatusReporter.enforcedAllocatable()), podThreads, timer, probeThreads, killThreads,
                 services);
-        var informer = client.pods().inAnyNamespace().withField("spec.nodeName", config.nodeName()).runnableInformer(0);
+        var informer = Informers.retrying(
+                client.pods().inAnyNamespace().withField("spec.nodeName", config.nodeName()).runnableInformer(0));
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {

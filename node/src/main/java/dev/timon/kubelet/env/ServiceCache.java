@@ -1,8 +1,8 @@
 package dev.timon.kubelet.env;
 
+import dev.timon.client.Informers;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +25,7 @@ public final class ServiceCache implements ServiceLister, AutoCloseable {
     }
 
     public static ServiceCache start(KubernetesClient client) {
-        var informer = client.services().inAnyNamespace().runnableInformer(0)
-                // fabric8 gives up when the first list fails; upstream's informers retry, and so does this one.
-                .exceptionHandler((started, e) -> !ExceptionHandler.isDeserializationException(e));
+        var informer = Informers.retrying(client.services().inAnyNamespace().runnableInformer(0));
         informer.start().whenComplete((v, e) -> {
             if (e != null) {
                 LOG.warn("service informer did not start: {}", e.toString());

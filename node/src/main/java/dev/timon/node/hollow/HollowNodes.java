@@ -1,5 +1,6 @@
 package dev.timon.node.hollow;
 
+import dev.timon.client.Informers;
 import dev.timon.kubelet.node.LeaseRenewer;
 import dev.timon.kubelet.status.PodStatusGenerator;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -89,7 +90,7 @@ public final class HollowNodes implements AutoCloseable {
         }
         timers.scheduleAtFixedRate(this::renewLeases, 10, 10, TimeUnit.SECONDS);
         // Bound pods only, as each kubelet watches its own node's: unscheduled pods are no hollow node's business.
-        pods = client.pods().inAnyNamespace().withoutField("spec.nodeName", "").runnableInformer(0);
+        pods = Informers.retrying(client.pods().inAnyNamespace().withoutField("spec.nodeName", "").runnableInformer(0));
         pods.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
