@@ -26,10 +26,9 @@ import java.util.concurrent.TimeUnit;
 public final class LeaderElection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
-
-    private final KubernetesClient client;
     private static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
 
+    private final KubernetesClient client;
     private final ScheduledExecutorService executor;
     private final LeaderElectionConfig config;
     private final String identity;
