@@ -76,7 +76,7 @@ public final class ControlPlane implements AutoCloseable {
                         Services.KUBERNETES_SERVICE_IP), true, false);
         adminToken = ca.ensureToken("admin");
 
-        Registry registry = BuiltinResources.registry();
+        Registry registry = BuiltinResources.registry(config.eventTtl());
         EtcdStore etcd = EtcdStore.connect(config.etcdEndpoints());
         running.push(etcd);
         // The watches get a connection of their own: on a shared one, watch events not yet taken in hold the

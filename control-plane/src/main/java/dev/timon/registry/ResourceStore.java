@@ -13,6 +13,7 @@ import dev.timon.apiserver.apply.ManagedFields;
 import dev.timon.apiserver.apply.ServerSideApply;
 import dev.timon.storage.CachedObject;
 import dev.timon.storage.EtcdStore;
+import dev.timon.storage.ExpiryLeases;
 import dev.timon.storage.Precondition;
 import dev.timon.storage.StoredValue;
 import dev.timon.storage.WatchCache;
@@ -23,6 +24,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -63,6 +65,7 @@ public final class ResourceStore {
     private final WatchCache cache;
     private final ResourceDefinition<Namespace> namespaces;
     private final UnaryOperator<String> nameGenerator;
+    private final ExpiryLeases expiryLeases;
 
     public ResourceStore(EtcdStore etcd, WatchCache cache, ResourceDefinition<Namespace> namespaces) {
         this(etcd, cache, namespaces, Names::generate);
@@ -74,6 +77,7 @@ public final class ResourceStore {
         this.cache = cache;
         this.namespaces = namespaces;
         this.nameGenerator = nameGenerator;
+        this.expiryLeases = new ExpiryLeases(etcd);
     }
 
     /**
@@ -290,7 +294,7 @@ public final class ResourceStore {
         byte[] value = encode(def, object);
         puts.put(key, value);
         reservations.forEach((k, v) -> puts.put(k, reservationValue(key, v)));
-        return etcd.commit(conditions, puts, List.of()).thenCompose(rev -> {
+        return commit(def, conditions, puts, List.of()).thenCompose(rev -> {
             if (rev.isPresent()) {
                 return CompletableFuture.completedFuture(written(def, key, rev.getAsLong(), object, value));
             }
@@ -568,7 +572,17 @@ public final class ResourceStore {
             }
         });
         List<String> deletes = before.keySet().stream().filter(k -> !after.containsKey(k)).toList();
-        return etcd.commit(conditions, puts, deletes);
+        return commit(def, conditions, puts, deletes);
+    }
+
+    /** One transaction in etcd; an object that expires (see {@link ResourceStrategy#timeToLive}) is put on a lease. */
+    private CompletableFuture<OptionalLong> commit(ResourceDefinition<?> def, List<Precondition> conditions,
+                                                   Map<String, byte[]> puts, List<String> deletes) {
+        Optional<Duration> timeToLive = def.storage().strategy().timeToLive();
+        if (timeToLive.isEmpty()) {
+            return etcd.commit(conditions, puts, deletes);
+        }
+        return expiryLeases.leaseFor(timeToLive.get()).thenCompose(lease -> etcd.commit(conditions, puts, deletes, lease));
     }
 
     // ---- delete ----

@@ -3,8 +3,10 @@ package dev.timon.registry;
 import dev.timon.apimachinery.FieldErrors;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -36,6 +38,11 @@ public interface ResourceStrategy<T extends HasMetadata> {
 
     /** Extra checks on update, e.g. immutable fields; {@link #validate} runs too. */
     default void validateUpdate(T object, T old, FieldErrors errors) {
+    }
+
+    /** How long an object lives after its last write (events: an hour, as upstream's --event-ttl); empty: forever. */
+    default Optional<Duration> timeToLive() {
+        return Optional.empty();
     }
 
     /** Whether PUT of a missing object creates it (Endpoints, Events and Leases allow it upstream). */

@@ -47,6 +47,8 @@ public final class EtcdStore implements AutoCloseable {
     private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
     /** Keys per range request when a whole prefix is read: etcd answers one range in one gRPC message. */
     private static final int PAGE_KEYS = 1_000;
+    /** The lease ID of keys that do not expire (etcd's "no lease"). */
+    public static final long NO_LEASE = 0;
 
     public static EtcdStore connect(String endpoints) {
         String[] each = endpoints.split(",");
@@ -108,14 +110,26 @@ public final class EtcdStore implements AutoCloseable {
      */
     public CompletableFuture<OptionalLong> commit(List<Precondition> preconditions, Map<String, byte[]> puts,
                                                   List<String> deletes) {
+        return commit(preconditions, puts, deletes, NO_LEASE);
+    }
+
+    /** As {@link #commit(List, Map, List)}, the keys put attached to the lease {@code leaseId} (they expire with it). */
+    public CompletableFuture<OptionalLong> commit(List<Precondition> preconditions, Map<String, byte[]> puts,
+                                                  List<String> deletes, long leaseId) {
+        PutOption put = leaseId == NO_LEASE ? PutOption.DEFAULT : PutOption.builder().withLeaseId(leaseId).build();
         Cmp[] cmps = preconditions.stream().map(p -> p.modRevision() == 0
                 ? new Cmp(bytes(p.key()), Cmp.Op.EQUAL, CmpTarget.createRevision(0))
                 : new Cmp(bytes(p.key()), Cmp.Op.EQUAL, CmpTarget.modRevision(p.modRevision()))).toArray(Cmp[]::new);
         List<Op> ops = new ArrayList<>();
-        puts.forEach((k, v) -> ops.add(Op.put(bytes(k), ByteSequence.from(v), PutOption.DEFAULT)));
+        puts.forEach((k, v) -> ops.add(Op.put(bytes(k), ByteSequence.from(v), put)));
         deletes.forEach(k -> ops.add(Op.delete(bytes(k), DeleteOption.DEFAULT)));
         return kv.txn().If(cmps).Then(ops.toArray(Op[]::new)).commit()
                 .thenApply(r -> r.isSucceeded() ? OptionalLong.of(r.getHeader().getRevision()) : OptionalLong.empty());
+    }
+
+    /** Grants a lease of {@code ttlSeconds}: keys attached to it are deleted when it expires. Yields its ID. */
+    public CompletableFuture<Long> grantLease(long ttlSeconds) {
+        return client.getLeaseClient().grant(ttlSeconds).thenApply(r -> r.getID());
     }
 
     /** Streams every change under {@code prefix} after {@code fromRevision}, with each key's previous value. */

@@ -7,7 +7,6 @@ import dev.timon.apimachinery.FieldSelector;
 import dev.timon.apimachinery.Json;
 import dev.timon.apimachinery.LabelSelector;
 import dev.timon.storage.CacheEvent;
-import dev.timon.storage.CacheWatcher;
 import dev.timon.storage.CachedObject;
 import dev.timon.storage.EtcdStore;
 import dev.timon.storage.WatchCache;
@@ -118,17 +117,8 @@ class EventsViewTest {
 
     @Test
     void watchOfOneSeesWritesThroughTheOther() throws Exception {
-        LinkedBlockingQueue<CacheEvent> seen = new LinkedBlockingQueue<>();
-        CacheWatcher watcher = new CacheWatcher() {
-            @Override
-            public void onEvent(CacheEvent event) {
-                seen.add(event);
-            }
-
-            @Override
-            public void onTerminated(String reason) {
-            }
-        };
+        QueueingWatcher watcher = new QueueingWatcher();
+        LinkedBlockingQueue<CacheEvent> seen = watcher.events;
         assertTrue(cache.watch(v1, cache.revision(), watcher));
         try {
             HasMetadata created = create(core, coreEvent("watched", "db", "Pulled"));

@@ -18,7 +18,7 @@ final class StoreFixture implements AutoCloseable {
 
     static final WriteOptions WRITE = new WriteOptions(false, "test");
 
-    final Registry registry = BuiltinResources.registry();
+    final Registry registry;
     final TestEtcd etcd;
     final EtcdStore etcdStore;
     final WatchCache cache;
@@ -26,12 +26,22 @@ final class StoreFixture implements AutoCloseable {
 
     /** Names from generateName as the API server makes them. */
     StoreFixture(String namespace) throws Exception {
-        this(namespace, null);
+        this(namespace, BuiltinResources.registry());
     }
 
     /** Names from generateName made by {@code nameGenerator} (null: as the API server makes them). */
-    @SuppressWarnings("unchecked")
     StoreFixture(String namespace, UnaryOperator<String> nameGenerator) throws Exception {
+        this(namespace, nameGenerator, BuiltinResources.registry());
+    }
+
+    /** The resources of {@code registry} (built-in ones configured otherwise, e.g. with another event TTL). */
+    StoreFixture(String namespace, Registry registry) throws Exception {
+        this(namespace, null, registry);
+    }
+
+    @SuppressWarnings("unchecked")
+    private StoreFixture(String namespace, UnaryOperator<String> nameGenerator, Registry registry) throws Exception {
+        this.registry = registry;
         etcd = TestEtcd.start();
         etcdStore = etcd.connect();
         cache = new WatchCache(etcdStore, registry.all());

@@ -1,9 +1,9 @@
 package dev.timon.kubelet;
 
+import dev.timon.apimachinery.GoDuration;
+
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The node agent's flags.
@@ -22,7 +22,6 @@ public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdS
 
     public static final int DEFAULT_PORT = 10250;
     public static final Duration DEFAULT_SYNC_FREQUENCY = Duration.ofMinutes(1);
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     private static final String USAGE = "usage: NodeAgentMain --kubeconfig K --node-name N --containerd-socket S "
             + "--data-dir D --pod-cidr C [--node-ip IP] [--fail-swap-on=false] [--pki-dir P] [--port 10250] [--sync-frequency 1m]";
@@ -57,7 +56,7 @@ public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdS
                 case "--node-ip" -> nodeIp = value;
                 case "--pki-dir" -> pkiDir = Path.of(value).toAbsolutePath();
                 case "--port" -> port = Integer.parseInt(value);
-                case "--sync-frequency" -> syncFrequency = duration(value);
+                case "--sync-frequency" -> syncFrequency = GoDuration.parse(arg, value);
                 default -> throw new IllegalArgumentException("unknown flag " + arg + "\n" + USAGE);
             }
         }
@@ -66,26 +65,5 @@ public record NodeAgentConfig(Path kubeconfig, String nodeName, Path containerdS
         }
         return new NodeAgentConfig(kubeconfig.toAbsolutePath(), nodeName, socket.toAbsolutePath(), dataDir.toAbsolutePath(),
                 podCidr, nodeIp, failSwapOn, pkiDir, port, syncFrequency);
-    }
-
-    /** A Go-style duration such as 90s, 1m30s or 500ms. */
-    static Duration duration(String value) {
-        Matcher part = DURATION_PART.matcher(value);
-        Duration total = Duration.ZERO;
-        int end = 0;
-        while (part.find() && part.start() == end) {
-            long amount = Long.parseLong(part.group(1));
-            total = total.plus(switch (part.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            });
-            end = part.end();
-        }
-        if (end == 0 || end != value.length() || total.isZero()) {
-            throw new IllegalArgumentException("--sync-frequency: not a positive duration: " + value);
-        }
-        return total;
     }
 }

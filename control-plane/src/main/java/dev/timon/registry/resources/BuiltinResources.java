@@ -4,6 +4,7 @@ import dev.timon.registry.Registry;
 import dev.timon.registry.ResourceDefinition;
 import io.fabric8.kubernetes.api.model.Event;
 
+import java.time.Duration;
 import java.util.List;
 
 /** Every built-in resource the server serves, in discovery order (which `kubectl get all` follows). */
@@ -12,8 +13,15 @@ public final class BuiltinResources {
     private BuiltinResources() {
     }
 
+    /** How long an event lives after its last write unless configured otherwise: upstream's --event-ttl default. */
+    public static final Duration DEFAULT_EVENT_TTL = Duration.ofHours(1);
+
     public static Registry registry() {
-        ResourceDefinition<Event> events = ClusterResources.events();
+        return registry(DEFAULT_EVENT_TTL);
+    }
+
+    public static Registry registry(Duration eventTtl) {
+        ResourceDefinition<Event> events = ClusterResources.events(eventTtl);
         List<ResourceDefinition<?>> definitions = List.of(
                 Pods.definition(),
                 Services.definition(),

@@ -16,10 +16,12 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /** Nodes and the records the system writes about them and about services: leases, events, endpoints. */
 public final class ClusterResources {
@@ -79,7 +81,8 @@ public final class ClusterResources {
                 .build();
     }
 
-    public static ResourceDefinition<Event> events() {
+    /** Events, which expire {@code timeToLive} after their last write. */
+    public static ResourceDefinition<Event> events(Duration timeToLive) {
         return ResourceDefinition.of(Event.class, "", "v1", "Event", "events")
                 .shortNames("ev")
                 .columns(EventColumns.columns())
@@ -88,6 +91,11 @@ public final class ClusterResources {
                     @Override
                     public boolean allowCreateOnUpdate() {
                         return true;
+                    }
+
+                    @Override
+                    public Optional<Duration> timeToLive() {
+                        return Optional.of(timeToLive);
                     }
 
                     @Override
