@@ -135,16 +135,19 @@ public final class ResourceHandler {
 
     // ---- reads ----
 
+    /**
+     * The answer is put together on a worker thread: a list served from the cache completes on whichever thread asked
+     * (the event loop itself when the cache needed no wait), and an informer's re-list of 10,000 pods held an event
+     * loop for seconds on a loaded machine, with the Lease renewals queued behind it timing out.
+     */
     private void list(Context context, HttpServerRequest request, ResourceDefinition<?> def, RequestInfo info) {
         ListRequest listRequest = listRequest(request, info.namespace());
-        answer(context, request.response(), store.list(def, listRequest).thenApply(page -> {
-            String rv = Long.toString(page.revision());
-            if (wantsTable(request)) {
-                return Json.bytes(Tables.table(def, objects(page), Tables.IncludeObject.parse(request.getParam("includeObject")),
-                        rv, page.continueToken()));
-            }
-            return listBytes(def, page);
-        }));
+        boolean table = wantsTable(request);
+        Tables.IncludeObject include = table ? Tables.IncludeObject.parse(request.getParam("includeObject")) : null;
+        answer(context, request.response(), store.list(def, listRequest).thenCompose(page -> vertx.executeBlocking(() ->
+                table ? Json.bytes(Tables.table(def, objects(page), include, Long.toString(page.revision()),
+                        page.continueToken()))
+                        : listBytes(def, page), false).toCompletionStage()));
     }
 
     /** Writes the list by splicing cached object bytes, so a large list costs no re-encoding. */
