@@ -1,5 +1,6 @@
 package dev.timon.compat;
 
+import dev.timon.testing.TempFolders;
 import io.fabric8.kubernetes.api.model.Node;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -143,6 +144,7 @@ final class NetnsNode implements AutoCloseable {
         if (restoreForwarding) {
             attempt(failures, () -> Files.writeString(IP_FORWARD, "0"));
         }
+        attempt(failures, () -> TempFolders.delete(home));
         if (!failures.isEmpty()) {
             Exception first = failures.get(0);
             failures.subList(1, failures.size()).forEach(first::addSuppressed);

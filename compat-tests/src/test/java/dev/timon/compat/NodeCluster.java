@@ -4,6 +4,7 @@ import dev.timon.controlplane.ControlPlane;
 import dev.timon.controlplane.ControlPlaneConfig;
 import dev.timon.kubelet.NodeAgent;
 import dev.timon.kubelet.NodeAgentConfig;
+import dev.timon.testing.TempFolders;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
@@ -208,6 +209,7 @@ final class NodeCluster implements AutoCloseable {
                     new ProcessBuilder("ip", "link", "delete", site.bridge()).redirectErrorStream(true).start().waitFor();
                 }
             }
+            TempFolders.delete(home);
         }
     }
 }

@@ -26,7 +26,7 @@ class InformersTest {
     void informersSyncOnceTheirApiServerComesUp() throws Exception {
         TestControlPlane cluster = TestControlPlane.get();
         int port = TestEtcd.freePort();
-        Path kubeconfig = Files.createTempFile("timon-late-apiserver", ".kubeconfig");
+        Path kubeconfig = Files.createTempFile(cluster.dir(), "late-apiserver", ".kubeconfig");
         Files.writeString(kubeconfig, Files.readString(cluster.kubeconfig())
                 .replace("https://127.0.0.1:" + cluster.apiPort(), "https://127.0.0.1:" + port));
         try (KubernetesClient client = KubeClients.fromKubeconfig(kubeconfig);

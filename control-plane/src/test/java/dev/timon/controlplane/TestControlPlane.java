@@ -2,6 +2,7 @@ package dev.timon.controlplane;
 
 import dev.timon.client.KubeClients;
 import dev.timon.storage.TestEtcd;
+import dev.timon.testing.TempFolders;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ public final class TestControlPlane {
      * setup runs several; the caller closes it.
      */
     public ControlPlane startReplica(int port) throws Exception {
-        Path replicaDir = Files.createTempDirectory("timon-control-plane-replica");
+        Path replicaDir = Files.createTempDirectory(dir, "replica");
         copyTree(dir.resolve("pki"), replicaDir.resolve("pki"));
         return ControlPlane.start(new ControlPlaneConfig(replicaDir, etcd.endpoint(), "127.0.0.1", port));
     }
@@ -84,6 +85,7 @@ public final class TestControlPlane {
         }
         try {
             etcd.close();
+            TempFolders.delete(dir);
         } catch (Exception e) {
             // The JVM is exiting.
         }

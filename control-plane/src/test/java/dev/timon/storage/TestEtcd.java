@@ -1,14 +1,14 @@
 package dev.timon.storage;
 
+import dev.timon.testing.TempFolders;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A private etcd for tests that need real storage: Debian's etcd binary on free loopback ports with its data in a
@@ -62,9 +62,7 @@ public final class TestEtcd implements AutoCloseable {
     public void close() throws Exception {
         process.destroy();
         process.waitFor(10, TimeUnit.SECONDS);
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TempFolders.delete(dir);
     }
 
     /** The client URL, e.g. http://127.0.0.1:40123. */
