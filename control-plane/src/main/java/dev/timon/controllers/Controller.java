@@ -1,7 +1,9 @@
 package dev.timon.controllers;
 
+import dev.timon.apimachinery.StatusCause;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +15,8 @@ import java.util.function.Consumer;
 /**
  * The shape of every controller: informer event handlers put keys on a rate-limited {@link WorkQueue}, and worker
  * threads call {@link #reconcile} for one key at a time. Reconcile reads the informer caches, makes the world
- * match the spec with API writes and must be idempotent; if it throws, the key is retried with back-off.
+ * match the spec with API writes and must be idempotent; if it throws, the key is retried with back-off, unless a
+ * write was refused because its namespace is being deleted.
  * Subclasses register their informer handlers in their constructor, before the informers start.
  */
 public abstract class Controller implements AutoCloseable {
@@ -67,6 +70,12 @@ public abstract class Controller implements AutoCloseable {
                 reconcile(key);
                 queue.forget(key);
             } catch (Exception e) {
+                if (namespaceTerminating(e)) {
+                    // Every further create there fails as well, and the namespace's deletion takes the object with it.
+                    LOG.debug("{}: dropping {}: its namespace is being deleted", name, key);
+                    queue.forget(key);
+                    continue;
+                }
                 int failures = queue.failures(key);
                 if (failures < 3) {
                     LOG.debug("{}: retrying {}: {}", name, key, e.toString());
@@ -78,6 +87,16 @@ public abstract class Controller implements AutoCloseable {
                 queue.done(key);
             }
         }
+    }
+
+    /**
+     * Whether a write failed because its namespace is being deleted (the API server's NamespaceTerminating cause):
+     * upstream's controllers neither retry such a write nor count it as a failure.
+     */
+    public static boolean namespaceTerminating(Throwable error) {
+        return error instanceof KubernetesClientException e && e.getStatus() != null && e.getStatus().getDetails() != null
+                && e.getStatus().getDetails().getCauses().stream()
+                .anyMatch(c -> StatusCause.NAMESPACE_TERMINATING.equals(c.getReason()));
     }
 
     public void enqueue(HasMetadata object) {

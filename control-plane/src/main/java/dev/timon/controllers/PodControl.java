@@ -1,6 +1,5 @@
 package dev.timon.controllers;
 
-import dev.timon.apimachinery.StatusCause;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -9,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import java.util.HashMap;
 import java.util.List;
@@ -65,16 +63,6 @@ public final class PodControl {
         Pod created = client.pods().inNamespace(owner.getMetadata().getNamespace()).resource(pod).create();
         events.normal(owner, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
         return created;
-    }
-
-    /**
-     * Whether a create failed because its namespace is being deleted: every further create there fails too, so
-     * upstream's controllers neither retry nor lower their expectations (the owner is deleted with the namespace).
-     */
-    public static boolean namespaceTerminating(Throwable error) {
-        return error instanceof KubernetesClientException e && e.getStatus() != null && e.getStatus().getDetails() != null
-                && e.getStatus().getDetails().getCauses().stream()
-                .anyMatch(c -> StatusCause.NAMESPACE_TERMINATING.equals(c.getReason()));
     }
 
     public void delete(Pod pod, HasMetadata owner) {

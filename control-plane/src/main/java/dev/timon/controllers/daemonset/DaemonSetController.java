@@ -208,7 +208,7 @@ public final class DaemonSetController extends Controller {
                         .resource(DaemonPods.forNode(ds, node, hash)).create();
                 context.events().normal(ds, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
             } catch (RuntimeException e) {
-                if (PodControl.namespaceTerminating(e)) {
+                if (namespaceTerminating(e)) {
                     return; // as upstream: every further create fails too; the expectations wait out their TTL
                 }
                 expectations.creationObserved(key);

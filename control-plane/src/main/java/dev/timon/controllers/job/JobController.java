@@ -178,7 +178,7 @@ public final class JobController extends Controller {
                 Pod created = context.client().pods().inNamespace(job.getMetadata().getNamespace()).resource(pod).create();
                 context.events().normal(job, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
             } catch (KubernetesClientException e) {
-                if (PodControl.namespaceTerminating(e)) {
+                if (namespaceTerminating(e)) {
                     return; // as upstream: every further create fails too; the expectations wait out their TTL
                 }
                 expectations.creationObserved(key);

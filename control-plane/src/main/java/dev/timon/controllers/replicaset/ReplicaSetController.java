@@ -111,7 +111,7 @@ public final class ReplicaSetController extends Controller {
                     try {
                         podControl.create(rs.getSpec().getTemplate(), rs, rs.getMetadata().getName() + "-");
                     } catch (RuntimeException e) {
-                        if (PodControl.namespaceTerminating(e)) {
+                        if (namespaceTerminating(e)) {
                             return null; // as upstream: no retry, and the expectation stays until it expires
                         }
                         expectations.creationObserved(key);
