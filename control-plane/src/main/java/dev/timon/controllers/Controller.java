@@ -90,13 +90,19 @@ public abstract class Controller implements AutoCloseable {
     }
 
     /**
-     * Whether a write failed because its namespace is being deleted (the API server's NamespaceTerminating cause):
-     * upstream's controllers neither retry such a write nor count it as a failure.
+     * Whether a write failed because its namespace is being deleted (the API server's NamespaceTerminating cause),
+     * also when wrapped (a create run on another thread): upstream's controllers neither retry such a write nor
+     * count it as a failure.
      */
     public static boolean namespaceTerminating(Throwable error) {
-        return error instanceof KubernetesClientException e && e.getStatus() != null && e.getStatus().getDetails() != null
-                && e.getStatus().getDetails().getCauses().stream()
-                .anyMatch(c -> StatusCause.NAMESPACE_TERMINATING.equals(c.getReason()));
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof KubernetesClientException e && e.getStatus() != null && e.getStatus().getDetails() != null
+                    && e.getStatus().getDetails().getCauses().stream()
+                    .anyMatch(c -> StatusCause.NAMESPACE_TERMINATING.equals(c.getReason()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void enqueue(HasMetadata object) {

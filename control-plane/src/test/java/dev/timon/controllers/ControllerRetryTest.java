@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -40,8 +41,10 @@ class ControllerRetryTest {
                 protected void reconcile(String key) {
                     attempts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
                     if (key.equals("terminating")) {
-                        client.configMaps().inNamespace(NAMESPACE).resource(new ConfigMapBuilder().withNewMetadata()
-                                .withName("late").endMetadata().build()).create();
+                        // On another thread, as the ReplicaSet controller creates its pods: the refusal arrives wrapped.
+                        CompletableFuture.runAsync(() -> client.configMaps().inNamespace(NAMESPACE).resource(
+                                new ConfigMapBuilder().withNewMetadata().withName("late").endMetadata().build()).create())
+                                .join();
                     }
                     throw new IllegalStateException("failing " + key);
                 }
