@@ -11,6 +11,7 @@ import dev.timon.cri.NodeRuntimeScript;
 import dev.timon.kubelet.server.CriContainerLocator;
 import dev.timon.kubelet.server.NodeServer;
 import dev.timon.kubelet.server.NodeServerConfig;
+import dev.timon.testing.TempFolders;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
@@ -291,11 +292,7 @@ class NodeStreamsKubectlTest {
     private Process startEtcd() throws IOException, InterruptedException {
         Path data = home.resolve("etcd");
         // A fresh store each run: objects left by an earlier run would clash with the ones this run creates.
-        if (Files.exists(data)) {
-            try (Stream<Path> files = Files.walk(data)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
+        TempFolders.delete(data);
         Process process = new ProcessBuilder("etcd", "--name", "streams-it", "--data-dir", data.toString(),
                 "--listen-client-urls", "http://127.0.0.1:" + ETCD_PORT,
                 "--advertise-client-urls", "http://127.0.0.1:" + ETCD_PORT,
